@@ -1,0 +1,53 @@
+package ai.hubbatch.model.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One Inference Toolkit request: {@code {"inputs": ..., "parameters": {...}}}.
+ *
+ * <p>As in the toolkit, a JSON object without {@code inputs} is taken whole as the inputs (so
+ * {@code {"question": .., "context": ..}} works for question answering) and the task decides
+ * whether it can take that shape. A JSON value that is not an object is the inputs itself.
+ *
+ * @param inputs the task input, never null
+ * @param parameters the pipeline parameters, an empty object when absent
+ */
+public record InferenceRequest(JsonNode inputs, ObjectNode parameters) {
+
+  /**
+   * Parses one request body.
+   *
+   * @throws InvalidRequestException if the text is not one JSON value or parameters is not an
+   *     object
+   */
+  public static InferenceRequest parse(String body) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException("Not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new InvalidRequestException("Empty request: expected {\"inputs\": ...}");
+    }
+    return of(root);
+  }
+
+  /** Builds a request from a parsed JSON value, with the same rules as {@link #parse}. */
+  public static InferenceRequest of(JsonNode root) {
+    if (!root.isObject() || !root.has("inputs")) {
+      return new InferenceRequest(root, JsonNodeFactory.instance.objectNode());
+    }
+    JsonNode parameters = root.get("parameters");
+    if (parameters == null || parameters.isNull()) {
+      parameters = JsonNodeFactory.instance.objectNode();
+    } else if (!parameters.isObject()) {
+      throw new InvalidRequestException(
+          "\"parameters\" must be a JSON object, got " + JsonShapes.describe(parameters));
+    }
+    return new InferenceRequest(root.get("inputs"), (ObjectNode) parameters);
+  }
+}

@@ -1,0 +1,45 @@
+package ai.hubbatch.model.inference;
+
+import ai.hubbatch.model.engine.EngineSettings;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Everything that identifies a loaded model: what to load, for which task, on which engine.
+ * Serializable, so pipeline workers can load the same model; equal specs share one loaded model
+ * per JVM (see {@link SharedModels}).
+ *
+ * @param model the model as the user named it (empty for the default model)
+ * @param task the task name, or null to infer it from the model's files
+ * @param engine the engine name, or null to pick it from the model's files
+ * @param settings device and threads
+ */
+public record ModelSpec(String model, String task, String engine, EngineSettings settings)
+    implements Serializable {
+
+  public ModelSpec {
+    model = model == null ? "" : model;
+    Objects.requireNonNull(settings, "settings");
+  }
+
+  /** The default model with its inferred task, engine and default settings. */
+  public static ModelSpec defaults() {
+    return new ModelSpec("", null, null, EngineSettings.defaults());
+  }
+
+  public ModelSpec withModel(String value) {
+    return new ModelSpec(value, task, engine, settings);
+  }
+
+  public ModelSpec withTask(String value) {
+    return new ModelSpec(model, value, engine, settings);
+  }
+
+  public ModelSpec withEngine(String value) {
+    return new ModelSpec(model, task, value, settings);
+  }
+
+  public ModelSpec withSettings(EngineSettings value) {
+    return new ModelSpec(model, task, engine, value);
+  }
+}

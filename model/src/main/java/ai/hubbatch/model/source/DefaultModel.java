@@ -1,0 +1,143 @@
+package ai.hubbatch.model.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The model hubbatch runs when none is named: sentence-transformers/all-MiniLM-L6-v2, shipped
+ * inside the jar (ONNX weights and tokenizer from the langchain4j Maven artifact, the Hub's other
+ * files from hubbatch's resources) and written out as a Hub-layout folder on first use.
+ *
+ * <p>The folder is written to a temporary sibling and renamed into place when complete, so
+ * concurrent first runs never see a half-written model.
+ */
+public final class DefaultModel {
+
+  /** The Hub id of the default model. */
+  public static final String ID = "sentence-transformers/all-MiniLM-L6-v2";
+
+  private static final String METADATA = "/ai/hubbatch/model/default/all-MiniLM-L6-v2/";
+  private static final List<String> METADATA_FILES =
+      List.of(
+          "config.json",
+          "modules.json",
+          "1_Pooling/config.json",
+          "sentence_bert_config.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "README.md");
+  private static final String ONNX = "/all-minilm-l6-v2.onnx";
+  private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+  private static final String COMPLETE = ".complete";
+
+  private DefaultModel() {}
+
+  /** The folder under hubbatch's cache, written on first call. */
+  public static ModelFolder folder() {
+    return folder(CacheFolders.hubbatch().resolve("models"));
+  }
+
+  /** The folder under {@code cacheRoot}, written on first call. */
+  public static synchronized ModelFolder folder(Path cacheRoot) {
+    try {
+      Path target = cacheRoot.resolve("sentence-transformers--all-MiniLM-L6-v2").resolve(version());
+      if (!Files.exists(target.resolve(COMPLETE))) {
+        materialize(target);
+      }
+      return ModelFolder.open(target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the default model to the cache", e);
+    }
+  }
+
+  private static void materialize(Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+    try {
+      for (String file : METADATA_FILES) {
+        copy(METADATA + file, staging.resolve(file));
+      }
+      copy(TOKENIZER, staging.resolve("tokenizer.json"));
+      copy(ONNX, staging.resolve("onnx/model.onnx"));
+      Files.createFile(staging.resolve(COMPLETE));
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+        // Another process finished first; its copy is identical.
+        if (!Files.exists(target.resolve(COMPLETE))) {
+          throw e;
+        }
+      }
+    } finally {
+      deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * A key that changes whenever any shipped file changes: the small files' bytes and the
+   * weights' size, so a new hubbatch never reuses an older copy.
+   */
+  private static String version() throws IOException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (String file : METADATA_FILES) {
+        digest.update(read(METADATA + file));
+      }
+      digest.update(read(TOKENIZER));
+      URLConnection weights = resource(ONNX).openConnection();
+      digest.update(Long.toString(weights.getContentLengthLong()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] read(String name) throws IOException {
+    try (InputStream in = resource(name).openStream()) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static void copy(String name, Path destination) throws IOException {
+    Files.createDirectories(destination.getParent());
+    try (InputStream in = resource(name).openStream()) {
+      Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static URL resource(String name) {
+    URL url = DefaultModel.class.getResource(name);
+    if (url == null) {
+      throw new IllegalStateException(
+          "The default model's file " + name + " is not on the classpath: the build is broken");
+    }
+    return url;
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+}

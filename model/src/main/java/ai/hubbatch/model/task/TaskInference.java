@@ -1,0 +1,84 @@
+package ai.hubbatch.model.task;
+
+import ai.hubbatch.model.source.ModelFolder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Infers a model's task from its files when {@code HF_TASK} is not set, as the Inference Toolkit
+ * does from {@code config.json}'s {@code architectures}, but right where the toolkit is wrong:
+ * Tapas is table question answering, vision and audio heads map to their tasks, and
+ * sentence-transformers folders are sentence embeddings.
+ */
+public final class TaskInference {
+
+  /** Architecture name suffixes, checked in order: the first match wins. */
+  private static final Map<String, String> SUFFIXES = new LinkedHashMap<>();
+
+  static {
+    SUFFIXES.put("TapasForQuestionAnswering", "table-question-answering");
+    SUFFIXES.put("ViltForQuestionAnswering", "visual-question-answering");
+    SUFFIXES.put("ForVisualQuestionAnswering", "visual-question-answering");
+    SUFFIXES.put("WhisperForConditionalGeneration", "automatic-speech-recognition");
+    SUFFIXES.put("ForSpeechSeq2Seq", "automatic-speech-recognition");
+    SUFFIXES.put("ForCTC", "automatic-speech-recognition");
+    SUFFIXES.put("ForAudioClassification", "audio-classification");
+    SUFFIXES.put("ForImageClassification", "image-classification");
+    SUFFIXES.put("ForImageClassificationWithTeacher", "image-classification");
+    SUFFIXES.put("ForObjectDetection", "object-detection");
+    SUFFIXES.put("ForSemanticSegmentation", "image-segmentation");
+    SUFFIXES.put("ForImageSegmentation", "image-segmentation");
+    SUFFIXES.put("ForInstanceSegmentation", "image-segmentation");
+    SUFFIXES.put("ForUniversalSegmentation", "image-segmentation");
+    SUFFIXES.put("ForZeroShotImageClassification", "zero-shot-image-classification");
+    SUFFIXES.put("CLIPModel", "zero-shot-image-classification");
+    SUFFIXES.put("SiglipModel", "zero-shot-image-classification");
+    SUFFIXES.put("ForQuestionAnswering", "question-answering");
+    SUFFIXES.put("ForTokenClassification", "token-classification");
+    SUFFIXES.put("ForSequenceClassification", "text-classification");
+    SUFFIXES.put("ForMultipleChoice", "multiple-choice");
+    SUFFIXES.put("ForMaskedLM", "fill-mask");
+    SUFFIXES.put("ForCausalLM", "text-generation");
+    SUFFIXES.put("LMHeadModel", "text-generation");
+    SUFFIXES.put("ForConditionalGeneration", "text2text-generation");
+    SUFFIXES.put("MTModel", "text2text-generation");
+    SUFFIXES.put("EncoderDecoderModel", "text2text-generation");
+    SUFFIXES.put("T5WithLMHeadModel", "text2text-generation");
+    // A bare encoder (BertModel, XLMRobertaModel): its output is the features themselves.
+    SUFFIXES.put("Model", "feature-extraction");
+  }
+
+  private TaskInference() {}
+
+  /**
+   * The task for a folder: sentence-transformers files first, then the first architecture,
+   * then the Hub's {@code pipeline_tag} when the caller has one.
+   *
+   * @throws IllegalArgumentException naming the understood architectures and HF_TASK otherwise
+   */
+  public static String infer(ModelFolder folder, Optional<String> pipelineTag) {
+    if (folder.file("modules.json").isPresent()) {
+      return SentenceEmbeddingsTask.NAME;
+    }
+    JsonNode architectures = folder.config().path("architectures");
+    String architecture = architectures.path(0).asText("");
+    if (!architecture.isEmpty()) {
+      for (Map.Entry<String, String> entry : SUFFIXES.entrySet()) {
+        if (architecture.endsWith(entry.getKey())) {
+          return entry.getValue();
+        }
+      }
+    }
+    if (pipelineTag.isPresent()) {
+      return pipelineTag.get();
+    }
+    String found = architecture.isEmpty() ? "no architectures in config.json" : architecture;
+    throw new IllegalArgumentException(
+        "The task of " + folder.displayName() + " couldn't be inferred from " + found
+            + ". hubbatch infers tasks from architectures ending with " + SUFFIXES.keySet()
+            + " and from sentence-transformers' modules.json. Set HF_TASK (or --task) to "
+            + "define the task.");
+  }
+}

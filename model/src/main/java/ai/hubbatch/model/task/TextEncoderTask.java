@@ -1,0 +1,36 @@
+package ai.hubbatch.model.task;
+
+import ai.hubbatch.model.codec.InferenceRequest;
+import ai.hubbatch.model.tokenize.TextTokenizer;
+import ai.hubbatch.model.tokenize.TokenizedText;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shared front of tasks that run an encoder over each input string: {@code inputs} is a
+ * string or a list of strings, one sequence each.
+ */
+abstract class TextEncoderTask implements Task<TextInputs> {
+
+  private final TextTokenizer tokenizer;
+
+  TextEncoderTask(TextTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  @Override
+  public Prepared<TextInputs> prepare(InferenceRequest request) {
+    TextInputs inputs = TextInputs.parse(request.inputs(), name());
+    List<TokenizedText> sequences = new ArrayList<>(inputs.texts().size());
+    for (String text : inputs.texts()) {
+      sequences.add(tokenizer.encode(text));
+    }
+    return new Prepared<>(sequences, inputs);
+  }
+
+  /** The index of the per-token hidden states among the model's outputs. */
+  static int hiddenStates(SequenceOutput output) {
+    // Hub exports name it last_hidden_state; sentence-transformers ONNX exports token_embeddings.
+    return output.find("token_embeddings").orElse(output.indexOf("last_hidden_state", 0));
+  }
+}

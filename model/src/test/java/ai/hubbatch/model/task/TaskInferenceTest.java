@@ -1,0 +1,63 @@
+package ai.hubbatch.model.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hubbatch.model.source.ModelFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TaskInferenceTest {
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({
+    "TapasForQuestionAnswering, table-question-answering",
+    "BertForQuestionAnswering, question-answering",
+    "DistilBertForSequenceClassification, text-classification",
+    "RobertaForTokenClassification, token-classification",
+    "BertForMaskedLM, fill-mask",
+    "GPT2LMHeadModel, text-generation",
+    "T5ForConditionalGeneration, text2text-generation",
+    "MarianMTModel, text2text-generation",
+    "WhisperForConditionalGeneration, automatic-speech-recognition",
+    "Wav2Vec2ForCTC, automatic-speech-recognition",
+    "ViTForImageClassification, image-classification",
+    "DetrForObjectDetection, object-detection",
+    "SegformerForSemanticSegmentation, image-segmentation",
+    "ASTForAudioClassification, audio-classification",
+    "CLIPModel, zero-shot-image-classification",
+    "XLMRobertaModel, feature-extraction",
+  })
+  void infersFromTheArchitecture(String architecture, String task) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
+    assertEquals(task, TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"BertModel"})
+  void sentenceTransformersFoldersAreSentenceEmbeddings(String architecture) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
+    Files.writeString(dir.resolve("modules.json"), "[]");
+    assertEquals("sentence-embeddings", TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"SomethingUnheardOf"})
+  void unknownArchitecturesAskForHfTask(String architecture) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
+    assertTrue(e.getMessage().contains("SomethingUnheardOf"), e.getMessage());
+    assertTrue(e.getMessage().contains("HF_TASK"), e.getMessage());
+    assertEquals("fill-mask",
+        TaskInference.infer(ModelFolder.open(dir), Optional.of("fill-mask")),
+        "the Hub's pipeline_tag is the last resort");
+  }
+}
