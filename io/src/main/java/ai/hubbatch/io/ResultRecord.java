@@ -1,0 +1,62 @@
+package ai.hubbatch.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * The outcome for one input record: its output, or an error with the reason and the raw record.
+ *
+ * @param file the {@link InputFile#index()} the record came from
+ * @param line the record's 1-based line number
+ * @param output the output as one line of JSON, or null for an error
+ * @param error why there is no output, or null
+ * @param raw the input record as read, kept for errors only
+ */
+public record ResultRecord(int file, long line, String output, String error, String raw) {
+
+  public static ResultRecord output(int file, long line, String json) {
+    return new ResultRecord(file, line, json, null, null);
+  }
+
+  public static ResultRecord error(int file, long line, String reason, String raw) {
+    return new ResultRecord(file, line, null, reason, raw);
+  }
+
+  public boolean isError() {
+    return error != null;
+  }
+
+  /** Beam coder: the fields in order, strings nullable. */
+  public static final class Coder extends AtomicCoder<ResultRecord> {
+    private static final Coder INSTANCE = new Coder();
+    private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
+
+    public static Coder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(ResultRecord value, OutputStream out) throws IOException {
+      VarIntCoder.of().encode(value.file, out);
+      VarLongCoder.of().encode(value.line, out);
+      STRING.encode(value.output, out);
+      STRING.encode(value.error, out);
+      STRING.encode(value.raw, out);
+    }
+
+    @Override
+    public ResultRecord decode(InputStream in) throws IOException {
+      return new ResultRecord(VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
+          STRING.decode(in), STRING.decode(in), STRING.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

@@ -1,0 +1,404 @@
+package ai.hubbatch.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Writes each input file's results to its own output file, in input order, and every error to
+ * one errors file.
+ *
+ * <pre>{@code
+ * ResultsIO.Write write = ResultsIO.write().to("out/").withInputs(files);
+ * results.apply(write);
+ * pipeline.run().waitUntilFinish();
+ * write.cleanUp();
+ * }</pre>
+ *
+ * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (JSON Lines, one output
+ * per record) or {@code out/a.jsonl.parquet}; failed records go to {@code out/_errors.jsonl} as
+ * {@code {"file":..,"line":..,"reason":..,"record":..}}, ordered by file and line. Every input
+ * gets an output file, an empty one if it had no records, and the errors file is always
+ * written, so stale files of an earlier run never remain.
+ *
+ * <p>How it works on any runner, with bounded memory: results are grouped into chunks of
+ * consecutive lines of one file; each chunk is sorted and written as a part file; then each
+ * input's parts are streamed, in order, into a temporary file that is renamed into place only
+ * when complete. A reader never sees a half-written output, and a failed job leaves none.
+ */
+public final class ResultsIO {
+
+  /** Name of the errors file in the output folder. */
+  public static final String ERRORS_FILE = "_errors.jsonl";
+
+  private static final String TEMP_FOLDER = ".hubbatch-tmp";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ResultsIO() {}
+
+  public static Write write() {
+    return new Write(null, null, OutputFormat.JSONL, List.of(), 1000,
+        UUID.randomUUID().toString());
+  }
+
+  /** The sink. Immutable; {@code withX} returns a copy. */
+  public static final class Write
+      extends PTransform<PCollection<ResultRecord>, PCollection<WrittenFile>> {
+    private final String output;
+    private final List<InputFile> inputs;
+    private final OutputFormat format;
+    private final List<ParquetColumn> columns;
+    private final int chunkRecords;
+    private final String jobId;
+
+    private Write(String output, List<InputFile> inputs, OutputFormat format,
+        List<ParquetColumn> columns, int chunkRecords, String jobId) {
+      this.output = output;
+      this.inputs = inputs;
+      this.format = format;
+      this.columns = columns;
+      this.chunkRecords = chunkRecords;
+      this.jobId = jobId;
+    }
+
+    /** The output folder: a path or URI. */
+    public Write to(String folder) {
+      String normalised = folder.endsWith("/") ? folder : folder + "/";
+      return new Write(normalised, inputs, format, columns, chunkRecords, jobId);
+    }
+
+    /** The job's inputs, the same list the records' file indexes refer to. */
+    public Write withInputs(List<InputFile> files) {
+      return new Write(output, List.copyOf(files), format, columns, chunkRecords, jobId);
+    }
+
+    public Write withFormat(OutputFormat value) {
+      return new Write(output, inputs, Objects.requireNonNull(value), columns, chunkRecords,
+          jobId);
+    }
+
+    /**
+     * Typed Parquet columns. An output whose JSON fits all of them is stored only in them;
+     * any other output is kept whole in the {@code output} JSON column.
+     */
+    public Write withParquetColumns(List<ParquetColumn> value) {
+      return new Write(output, inputs, format, List.copyOf(value), chunkRecords, jobId);
+    }
+
+    /** Consecutive records sorted and written together (default 1000): bounds memory. */
+    public Write withChunkRecords(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("chunkRecords must be positive");
+      }
+      return new Write(output, inputs, format, columns, value, jobId);
+    }
+
+    /** The folder of this write's temporary files. */
+    public String tempDirectory() {
+      return output + TEMP_FOLDER + "/" + jobId + "/";
+    }
+
+    /** Where an input's output goes. */
+    public String outputPath(InputFile input) {
+      return Resources.file(output, input.relativeName() + format.suffix()).toString();
+    }
+
+    /** Where the errors go. */
+    public String errorsPath() {
+      return Resources.file(output, ERRORS_FILE).toString();
+    }
+
+    /** Deletes the temporary files; call after the pipeline finished, whether it failed or not. */
+    public void cleanUp() throws IOException {
+      Resources.deleteTree(tempDirectory());
+      Resources.deleteTree(output + TEMP_FOLDER + "/");
+    }
+
+    @Override
+    public PCollection<WrittenFile> expand(PCollection<ResultRecord> results) {
+      if (output == null) {
+        throw new IllegalArgumentException("ResultsIO.write() needs to(folder)");
+      }
+      if (inputs == null) {
+        throw new IllegalArgumentException("ResultsIO.write() needs withInputs(files)");
+      }
+      Settings settings = new Settings(output, tempDirectory(), inputs, format, columns);
+      KvCoder<Integer, Part> partCoder =
+          KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Part.class));
+
+      PCollection<KV<Integer, Part>> parts =
+          results
+              .apply("KeyByChunk", ParDo.of(new KeyByChunkFn(chunkRecords)))
+              .setCoder(KvCoder.of(KvCoder.of(VarIntCoder.of(), VarLongCoder.of()),
+                  ResultRecord.Coder.of()))
+              .apply("GroupChunks", GroupByKey.create())
+              .apply("WriteParts", ParDo.of(new WritePartFn(settings)))
+              .setCoder(partCoder);
+      // Every input gets an output, even one with no records: a marker part per input.
+      List<KV<Integer, Part>> markers = new ArrayList<>();
+      for (InputFile input : inputs) {
+        markers.add(KV.of(input.index(), Part.MARKER));
+      }
+      PCollection<KV<Integer, Part>> everyInput =
+          results.getPipeline().apply("Inputs", Create.of(markers).withCoder(partCoder));
+
+      TupleTag<WrittenFile> written = new TupleTag<>() {};
+      TupleTag<KV<Integer, FileErrors>> errors = new TupleTag<>() {};
+      PCollectionTuple finished =
+          PCollectionList.of(parts).and(everyInput)
+              .apply("AllParts", Flatten.pCollections())
+              .apply("GroupByInput", GroupByKey.create())
+              .apply("WriteOutputs", ParDo.of(new WriteOutputFn(settings, written, errors))
+                  .withOutputTags(written, TupleTagList.of(errors)));
+      finished.get(errors)
+          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileErrors.class)))
+          .apply("GatherErrors", GroupByKey.create())
+          .apply("WriteErrors", ParDo.of(new WriteErrorsFn(settings)));
+      return finished.get(written).setCoder(SerializableCoder.of(WrittenFile.class));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("output", output))
+          .add(DisplayData.item("format", format.toString()))
+          .add(DisplayData.item("chunkRecords", chunkRecords));
+    }
+  }
+
+  /** What every step needs to know. */
+  private record Settings(String output, String temp, List<InputFile> inputs,
+      OutputFormat format, List<ParquetColumn> columns) implements Serializable {
+
+    InputFile input(int index) {
+      return inputs.get(index);
+    }
+  }
+
+  /**
+   * A sorted chunk of one input's results as written to temporary files.
+   *
+   * @param chunk the chunk number; -1 for the marker every input gets
+   */
+  record Part(long chunk, String outputs, long outputCount, String errors, long errorCount)
+      implements Serializable {
+    static final Part MARKER = new Part(-1, null, 0, null, 0);
+  }
+
+  /** One input's error parts, in order. */
+  record FileErrors(int input, List<String> parts) implements Serializable {}
+
+  static final class KeyByChunkFn extends DoFn<ResultRecord, KV<KV<Integer, Long>, ResultRecord>> {
+    private final int chunkRecords;
+
+    KeyByChunkFn(int chunkRecords) {
+      this.chunkRecords = chunkRecords;
+    }
+
+    @ProcessElement
+    public void process(@Element ResultRecord record,
+        OutputReceiver<KV<KV<Integer, Long>, ResultRecord>> out) {
+      out.output(KV.of(KV.of(record.file(), record.line() / chunkRecords), record));
+    }
+  }
+
+  static final class WritePartFn
+      extends DoFn<KV<KV<Integer, Long>, Iterable<ResultRecord>>, KV<Integer, Part>> {
+    private final Settings settings;
+
+    WritePartFn(Settings settings) {
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<KV<Integer, Long>, Iterable<ResultRecord>> chunk,
+        OutputReceiver<KV<Integer, Part>> out) throws IOException {
+      int input = chunk.getKey().getKey();
+      long number = chunk.getKey().getValue();
+      List<ResultRecord> records = new ArrayList<>();
+      chunk.getValue().forEach(records::add);
+      records.sort(Comparator.comparingLong(ResultRecord::line));
+      String base = settings.temp() + input + "/" + number;
+      String outputs = null;
+      String errors = null;
+      long outputCount = 0;
+      long errorCount = 0;
+      OutputStream outStream = null;
+      OutputStream errStream = null;
+      try {
+        long previous = -1;
+        for (ResultRecord record : records) {
+          if (record.line() == previous) {
+            continue; // a runner's retry delivered it twice
+          }
+          previous = record.line();
+          if (record.isError()) {
+            if (errStream == null) {
+              errors = base + ".errors";
+              errStream = Resources.createText(FileSystems.matchNewResource(errors, false));
+            }
+            errStream.write(errorLine(settings.input(input), record));
+            errorCount++;
+          } else {
+            if (outStream == null) {
+              outputs = base + ".outputs";
+              outStream = Resources.createText(FileSystems.matchNewResource(outputs, false));
+            }
+            // "line<TAB>json": Parquet needs the line number; JSON Lines drops it.
+            outStream.write((record.line() + "\t" + record.output() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+            outputCount++;
+          }
+        }
+      } finally {
+        if (outStream != null) {
+          outStream.close();
+        }
+        if (errStream != null) {
+          errStream.close();
+        }
+      }
+      out.output(KV.of(input, new Part(number, outputs, outputCount, errors, errorCount)));
+    }
+
+    private static byte[] errorLine(InputFile input, ResultRecord record) throws IOException {
+      ObjectNode line = JSON.createObjectNode();
+      line.put("file", input.source());
+      line.put("line", record.line());
+      line.put("reason", record.error());
+      line.put("record", record.raw());
+      return (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  static final class WriteOutputFn extends DoFn<KV<Integer, Iterable<Part>>, WrittenFile> {
+    private final Settings settings;
+    private final TupleTag<WrittenFile> written;
+    private final TupleTag<KV<Integer, FileErrors>> errors;
+
+    WriteOutputFn(Settings settings, TupleTag<WrittenFile> written,
+        TupleTag<KV<Integer, FileErrors>> errors) {
+      this.settings = settings;
+      this.written = written;
+      this.errors = errors;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Part>> element, MultiOutputReceiver out)
+        throws IOException {
+      InputFile input = settings.input(element.getKey());
+      List<Part> parts = new ArrayList<>();
+      for (Part part : element.getValue()) {
+        if (part.chunk() >= 0) {
+          parts.add(part);
+        }
+      }
+      parts.sort(Comparator.comparingLong(Part::chunk));
+      List<String> outputParts = new ArrayList<>();
+      List<String> errorParts = new ArrayList<>();
+      long outputs = 0;
+      long errorCount = 0;
+      for (Part part : parts) {
+        if (part.outputs() != null) {
+          outputParts.add(part.outputs());
+        }
+        if (part.errors() != null) {
+          errorParts.add(part.errors());
+        }
+        outputs += part.outputCount();
+        errorCount += part.errorCount();
+      }
+      String relative = input.relativeName() + settings.format().suffix();
+      ResourceId destination = Resources.file(settings.output(), relative);
+      ResourceId temporary =
+          FileSystems.matchNewResource(settings.temp() + "final/" + input.index(), false);
+      if (settings.format() == OutputFormat.PARQUET) {
+        ParquetRows.write(temporary, input, settings.columns(), outputParts);
+      } else {
+        try (OutputStream stream = Resources.createText(temporary)) {
+          for (String part : outputParts) {
+            copyOutputs(part, stream);
+          }
+        }
+      }
+      Resources.publish(temporary, destination);
+      out.get(errors).output(KV.of(0, new FileErrors(input.index(), errorParts)));
+      out.get(written).output(
+          new WrittenFile(input.index(), destination.toString(), outputs, errorCount));
+    }
+
+    /** Copies a part's outputs without their line numbers. */
+    private static void copyOutputs(String part, OutputStream stream) throws IOException {
+      try (BufferedReader reader = open(part)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          stream.write(line.substring(line.indexOf('\t') + 1).getBytes(StandardCharsets.UTF_8));
+          stream.write('\n');
+        }
+      }
+    }
+  }
+
+  static final class WriteErrorsFn extends DoFn<KV<Integer, Iterable<FileErrors>>, Void> {
+    private final Settings settings;
+
+    WriteErrorsFn(Settings settings) {
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<FileErrors>> element) throws IOException {
+      List<FileErrors> files = new ArrayList<>();
+      element.getValue().forEach(files::add);
+      files.sort(Comparator.comparingInt(FileErrors::input));
+      ResourceId temporary = FileSystems.matchNewResource(settings.temp() + "final/errors", false);
+      try (OutputStream stream = Resources.createText(temporary)) {
+        for (FileErrors file : files) {
+          for (String part : file.parts()) {
+            try (InputStream in = Channels.newInputStream(
+                FileSystems.open(FileSystems.matchNewResource(part, false)))) {
+              in.transferTo(stream);
+            }
+          }
+        }
+      }
+      Resources.publish(temporary, Resources.file(settings.output(), ERRORS_FILE));
+    }
+  }
+
+  static BufferedReader open(String part) throws IOException {
+    return new BufferedReader(new InputStreamReader(
+        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(part, false))),
+        StandardCharsets.UTF_8), 1 << 16);
+  }
+}

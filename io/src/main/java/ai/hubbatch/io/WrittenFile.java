@@ -1,0 +1,14 @@
+package ai.hubbatch.io;
+
+import java.io.Serializable;
+
+/**
+ * One output file as written: where, and how many records went to it and to the errors file.
+ *
+ * @param input the input's index
+ * @param path the output's full path or URI
+ * @param outputs records written
+ * @param errors records of this input written to the errors file
+ */
+public record WrittenFile(int input, String path, long outputs, long errors)
+    implements Serializable {}
