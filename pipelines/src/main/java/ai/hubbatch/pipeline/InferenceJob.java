@@ -1,0 +1,38 @@
+package ai.hubbatch.pipeline;
+
+import ai.hubbatch.io.InputFile;
+import ai.hubbatch.io.OutputFormat;
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.ModelSpec;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything one {@code hubbatch run} does, resolved before the pipeline is built: the input
+ * files, the output folder, the model and how records are batched.
+ *
+ * @param inputs the input files, already listed
+ * @param output the output folder (path or URI)
+ * @param format JSON Lines or Parquet
+ * @param model the model, with its task resolved
+ * @param limits batch size and padded-token budget per engine call
+ * @param sortBuffer records held per worker thread and sorted by length before batching
+ * @param maxRecordBytes lines longer than this are errors
+ */
+public record InferenceJob(
+    List<InputFile> inputs,
+    String output,
+    OutputFormat format,
+    ModelSpec model,
+    BatchLimits limits,
+    int sortBuffer,
+    int maxRecordBytes)
+    implements Serializable {
+
+  public InferenceJob {
+    inputs = List.copyOf(inputs);
+    if (sortBuffer < 1) {
+      throw new IllegalArgumentException("The sort buffer must hold at least one record");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package ai.hubbatch.pipeline;
+
+import ai.hubbatch.io.InputFile;
+import ai.hubbatch.io.JsonlIO;
+import ai.hubbatch.io.ParquetColumn;
+import ai.hubbatch.io.ResultRecord;
+import ai.hubbatch.io.ResultsIO;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+
+/**
+ * The batch-inference pipeline: list inputs, read records, predict in batches, write one output
+ * per input and one errors file.
+ *
+ * <pre>{@code
+ * ResultsIO.Write write = InferencePipeline.build(pipeline, job);
+ * pipeline.run().waitUntilFinish();
+ * write.cleanUp();
+ * }</pre>
+ */
+public final class InferencePipeline {
+
+  private InferencePipeline() {}
+
+  /**
+   * Adds the job's steps to the pipeline.
+   *
+   * @return the sink, whose {@link ResultsIO.Write#cleanUp()} removes temporary files once the
+   *     pipeline has finished
+   */
+  public static ResultsIO.Write build(Pipeline pipeline, InferenceJob job) {
+    ResultsIO.Write write = ResultsIO.write()
+        .to(job.output())
+        .withInputs(job.inputs())
+        .withFormat(job.format())
+        .withParquetColumns(columns(job.model().task()));
+    pipeline
+        .apply("ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)))
+        // One file per worker bundle, so files are read and scored in parallel.
+        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("Read", JsonlIO.read().withMaxRecordBytes(job.maxRecordBytes()))
+        .apply("Predict", ParDo.of(new PredictFn(job)))
+        .setCoder(ResultRecord.Coder.of())
+        .apply("Write", write);
+    return write;
+  }
+
+  /** Typed Parquet columns for tasks whose output has a fixed shape. */
+  static List<ParquetColumn> columns(String task) {
+    if (task == null) {
+      return List.of();
+    }
+    switch (task) {
+      case "sentence-embeddings":
+        return List.of(
+            new ParquetColumn("embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings"));
+      case "feature-extraction":
+        // One string gives [1][tokens][hidden]: the column holds the tokens x hidden matrix.
+        return List.of(new ParquetColumn("features", ParquetColumn.Type.FLOAT_MATRIX, "/0"));
+      default:
+        return List.of();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package ai.hubbatch.pipeline;
+
+import ai.hubbatch.io.ResultRecord;
+import ai.hubbatch.io.SourceRecord;
+import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.BatchReport;
+import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.Outcome;
+import ai.hubbatch.model.inference.PendingRequest;
+import ai.hubbatch.model.inference.SharedModels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Gauge;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.joda.time.Instant;
+
+/**
+ * Runs the model over records. Records are tokenized as they arrive and held, up to the sort
+ * buffer's size or the end of the bundle; then all held records are sorted by length, cut into
+ * token-budget batches and answered. No state or timers, so it runs on every Beam runner.
+ *
+ * <p>The model is loaded once per JVM ({@link SharedModels}); each DoFn instance, which Beam uses
+ * from one thread at a time, holds its own predictor.
+ */
+final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
+
+  private final InferenceJob job;
+
+  private final Counter out = Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_OUT);
+  private final Counter failed =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_FAILED);
+  private final Counter inferences =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.NUM_INFERENCES);
+  private final Counter batches = Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCHES);
+  private final Counter failedBatches =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.FAILED_BATCHES);
+  private final Counter realTokens =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.REAL_TOKENS);
+  private final Counter paddedTokens =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.PADDED_TOKENS);
+  private final Distribution batchSize =
+      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_SIZE);
+  private final Distribution batchTokens =
+      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDED_TOKENS);
+  private final Distribution latency =
+      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_LATENCY);
+  private final Gauge loadLatency =
+      Metrics.gauge(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
+
+  private transient LoadedModel model;
+  private transient BatchPredictor predictor;
+  private transient List<SourceRecord> held;
+  private transient List<PendingRequest> pending;
+
+  PredictFn(InferenceJob job) {
+    this.job = job;
+  }
+
+  @Setup
+  public void setup() {
+    model = SharedModels.get(job.model());
+    predictor = model.newPredictor(job.limits(), this::record);
+    held = new ArrayList<>();
+    pending = new ArrayList<>();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    loadLatency.set(model.loadMillis());
+  }
+
+  @ProcessElement
+  public void process(@Element SourceRecord record, OutputReceiver<ResultRecord> receiver) {
+    if (!record.readable()) {
+      emit(ResultRecord.error(record.file(), record.line(), record.readError(), record.text()),
+          receiver::output);
+      return;
+    }
+    held.add(record);
+    pending.add(predictor.prepare(record.text()));
+    if (held.size() >= job.sortBuffer()) {
+      flush(receiver::output);
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext context) {
+    flush(result -> context.output(result, Instant.now(), GlobalWindow.INSTANCE));
+  }
+
+  @Teardown
+  public void teardown() {
+    if (predictor != null) {
+      predictor.close();
+    }
+  }
+
+  private void flush(Consumer<ResultRecord> receiver) {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<Outcome> outcomes = predictor.complete(pending);
+    for (int i = 0; i < held.size(); i++) {
+      SourceRecord record = held.get(i);
+      emit(result(record, outcomes.get(i)), receiver);
+    }
+    held.clear();
+    pending.clear();
+  }
+
+  private static ResultRecord result(SourceRecord record, Outcome outcome) {
+    if (outcome.isSuccess()) {
+      try {
+        return ResultRecord.output(record.file(), record.line(), Json.write(outcome.response()));
+      } catch (IllegalArgumentException e) {
+        return ResultRecord.error(record.file(), record.line(), e.getMessage(), record.text());
+      }
+    }
+    return ResultRecord.error(record.file(), record.line(), outcome.error(), record.text());
+  }
+
+  private void emit(ResultRecord result, Consumer<ResultRecord> receiver) {
+    if (result.isError()) {
+      failed.inc();
+      LocalProgress.failed(1);
+    } else {
+      out.inc();
+    }
+    LocalProgress.done(1);
+    receiver.accept(result);
+  }
+
+  private void record(BatchReport report) {
+    batches.inc();
+    if (report.failed()) {
+      failedBatches.inc();
+      return;
+    }
+    inferences.inc(report.sequences());
+    realTokens.inc(report.realTokens());
+    paddedTokens.inc(report.paddedTokens());
+    LocalProgress.tokens(report.realTokens(), report.paddedTokens());
+    batchSize.update(report.sequences());
+    batchTokens.update(report.paddedTokens());
+    latency.update(report.nanos() / 1000);
+  }
+}
