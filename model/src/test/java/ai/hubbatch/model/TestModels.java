@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.ModelFolder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 
 /** The real models the tests run, written once per test JVM. */
 public final class TestModels {
@@ -33,7 +29,7 @@ public final class TestModels {
    * generated. Skips the calling test when the file was not generated (no python3-torch here),
    * unless HUBBATCH_REQUIRE_TORCHSCRIPT=1 (as in CI), where it fails.
    */
-  public static ModelFolder torchScriptModel(Path folder) {
+  public static ModelFolder torchScriptModel() {
     Path pt = Paths.get(System.getProperty("hubbatch.test.torchscript", "missing"));
     if (!Files.isRegularFile(pt)) {
       String message = "No TorchScript of the default model at " + pt
@@ -43,17 +39,6 @@ public final class TestModels {
       }
       assumeTrue(false, message);
     }
-    try {
-      Path source = defaultModel().path();
-      for (String file : List.of("config.json", "modules.json", "1_Pooling/config.json",
-          "sentence_bert_config.json", "tokenizer_config.json", "tokenizer.json")) {
-        Files.createDirectories(folder.resolve(file).getParent());
-        Files.copy(source.resolve(file), folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.createSymbolicLink(folder.resolve("model.pt"), pt.toAbsolutePath());
-      return ModelFolder.open(folder);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DefaultModel.withTorchScript(pt);
   }
 }

@@ -1,5 +1,7 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.bench.BenchCommand;
+import ai.hubbatch.bench.BenchEngineCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Batch inference for Hugging Face Hub models on Apache Beam.",
-    subcommands = {RunCommand.class},
+    subcommands = {RunCommand.class, BenchCommand.class, BenchEngineCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record got an output",

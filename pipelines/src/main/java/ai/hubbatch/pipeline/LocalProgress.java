@@ -14,6 +14,7 @@ public final class LocalProgress {
   private static final AtomicLong FAILED = new AtomicLong();
   private static final AtomicLong REAL_TOKENS = new AtomicLong();
   private static final AtomicLong PADDED_TOKENS = new AtomicLong();
+  private static final AtomicLong FIRST_BATCH_MILLIS = new AtomicLong();
 
   private LocalProgress() {}
 
@@ -42,5 +43,11 @@ public final class LocalProgress {
   static void tokens(long real, long padded) {
     REAL_TOKENS.addAndGet(real);
     PADDED_TOKENS.addAndGet(padded);
+    FIRST_BATCH_MILLIS.compareAndSet(0, System.currentTimeMillis());
+  }
+
+  /** When this JVM's first batch came back from the engine (epoch millis), or 0. */
+  public static long firstBatchMillis() {
+    return FIRST_BATCH_MILLIS.get();
   }
 }

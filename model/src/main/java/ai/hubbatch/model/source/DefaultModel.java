@@ -53,6 +53,49 @@ public final class DefaultModel {
     return folder(CacheFolders.hubbatch().resolve("models"));
   }
 
+  /**
+   * Where {@code scripts/torchscript-default-model.sh} writes the TorchScript copy of the default
+   * model's weights by default: {@code $HUBBATCH_CACHE/torchscript/all-MiniLM-L6-v2/model.pt}.
+   */
+  public static Path generatedTorchScript() {
+    return CacheFolders.hubbatch().resolve("torchscript/all-MiniLM-L6-v2/model.pt");
+  }
+
+  /**
+   * The default model with TorchScript weights for the PyTorch engine instead of ONNX: the same
+   * Hub files next to {@code pt}, in a sibling of the ONNX folder.
+   *
+   * @param pt a TorchScript conversion of the default model's weights
+   * @throws IllegalArgumentException if {@code pt} does not exist, saying how to make it
+   */
+  public static synchronized ModelFolder withTorchScript(Path pt) {
+    if (!Files.isRegularFile(pt)) {
+      throw new IllegalArgumentException("No TorchScript copy of " + ID + " at " + pt + ": make "
+          + "one with scripts/torchscript-default-model.sh (needs python3-torch, python3-onnx)");
+    }
+    ModelFolder onnx = folder();
+    Path target = onnx.path().resolveSibling(onnx.path().getFileName() + "-torchscript");
+    try {
+      for (String file : METADATA_FILES) {
+        copyIfAbsent(onnx.path().resolve(file), target.resolve(file));
+      }
+      copyIfAbsent(onnx.path().resolve("tokenizer.json"), target.resolve("tokenizer.json"));
+      Path link = target.resolve("model.pt");
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, pt.toAbsolutePath());
+      return ModelFolder.open(target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot assemble the TorchScript default model", e);
+    }
+  }
+
+  private static void copyIfAbsent(Path source, Path destination) throws IOException {
+    if (!Files.exists(destination)) {
+      Files.createDirectories(destination.getParent());
+      Files.copy(source, destination);
+    }
+  }
+
   /** The folder under {@code cacheRoot}, written on first call. */
   public static synchronized ModelFolder folder(Path cacheRoot) {
     try {

@@ -9,9 +9,7 @@ import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,11 +26,9 @@ class DefaultModelEmbeddingTest {
     0.163278, 0.051099, -0.085063, 0.142673, -0.045786
   };
 
-  @TempDir Path temp;
-
   private LoadedModel load(String engine, String task) throws Exception {
     ModelFolder folder =
-        engine.equals("pytorch") ? TestModels.torchScriptModel(temp) : TestModels.defaultModel();
+        engine.equals("pytorch") ? TestModels.torchScriptModel() : TestModels.defaultModel();
     return LoadedModel.load(
         new ModelSpec(folder.path().toString(), task, engine, EngineSettings.defaults()));
   }

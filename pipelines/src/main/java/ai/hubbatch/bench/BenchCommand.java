@@ -1,0 +1,172 @@
+package ai.hubbatch.bench;
+
+import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.model.source.ModelFolder;
+import ai.hubbatch.model.source.ModelLocator;
+import ai.hubbatch.model.task.TaskInference;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hubbatch bench}: measures a model on each engine over a JSON Lines file and prints the
+ * figures as JSON and as a table. Each engine runs in a child JVM of its own.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures throughput on each engine: end to end through the run pipeline, model only on "
+          + "the same batches, and the zero-padding ceiling (the same batches with no padding), "
+          + "plus padding efficiency, time to first prediction and peak memory."
+    })
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--model", defaultValue = "${env:HF_MODEL_ID}",
+      description = "Model folder (default: the bundled " + DefaultModel.ID + "; its PyTorch "
+          + "run needs scripts/torchscript-default-model.sh first).")
+  String model;
+
+  @Option(names = "--task", defaultValue = "${env:HF_TASK}", description = "Task; inferred when unset.")
+  String task;
+
+  @Option(names = "--engines", split = ",", defaultValue = "onnxruntime,pytorch",
+      description = "Engines to measure (default ${DEFAULT-VALUE}); those without weights are "
+          + "skipped.")
+  List<String> engines;
+
+  @Option(names = "--json", description = "Also write the JSON report to this file.")
+  Path json;
+
+  @Mixin BenchSettings settings;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    List<EngineResult> results = new ArrayList<>();
+    for (String name : engines) {
+      EngineKind engine = EngineKind.parse(name);
+      Optional<ModelFolder> folder = folderFor(engine);
+      if (folder.isEmpty()) {
+        System.err.printf("hubbatch bench: skipping %s: the model has no weights for it%n",
+            engine.djlName());
+        continue;
+      }
+      String resolvedTask = task != null && !task.isBlank()
+          ? task : TaskInference.infer(folder.get(), Optional.empty());
+      System.err.printf("hubbatch bench: measuring %s on %s ...%n", folder.get().displayName(),
+          engine.djlName());
+      results.add(runChild(engine, folder.get(), resolvedTask));
+    }
+    ObjectNode report = report(results);
+    String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
+    out.println(text);
+    if (json != null) {
+      Files.writeString(json, text + "\n");
+    }
+    printTable(out, results);
+    return 0;
+  }
+
+  private Optional<ModelFolder> folderFor(EngineKind engine) {
+    boolean defaultModel = model == null || model.isBlank();
+    if (defaultModel && engine == EngineKind.PYTORCH) {
+      Path pt = DefaultModel.generatedTorchScript();
+      return Files.isRegularFile(pt)
+          ? Optional.of(DefaultModel.withTorchScript(pt)) : Optional.empty();
+    }
+    ModelFolder folder = ModelLocator.locate(model);
+    return engine.weights(folder).isPresent() ? Optional.of(folder) : Optional.empty();
+  }
+
+  private EngineResult runChild(EngineKind engine, ModelFolder folder, String resolvedTask)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ai.hubbatch.cli.Main.class.getName());
+    command.add("bench-engine");
+    command.add("--engine=" + engine.djlName());
+    command.add("--model-folder=" + folder.path());
+    command.add("--task=" + resolvedTask);
+    command.addAll(settings.asArguments());
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String last = null;
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        last = line;
+      }
+    }
+    int code = process.waitFor();
+    if (code != 0 || last == null) {
+      throw new IllegalStateException("The " + engine.djlName() + " run failed (exit " + code
+          + ")");
+    }
+    return Json.MAPPER.readValue(last, EngineResult.class);
+  }
+
+  private ObjectNode report(List<EngineResult> results) {
+    ObjectNode report = Json.MAPPER.createObjectNode();
+    report.put("input", settings.input);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("batch_size", settings.batchSize);
+    report.put("max_batch_tokens", settings.maxBatchTokens);
+    report.put("sort_buffer", settings.sortBuffer);
+    ArrayNode engineNodes = report.putArray("engines");
+    for (EngineResult r : results) {
+      ObjectNode node = engineNodes.addObject();
+      node.put("engine", r.engine());
+      node.put("records", r.records());
+      node.put("real_tokens", r.realTokens());
+      node.put("e2e_records_per_s", round(r.e2eRecordsPerSecond()));
+      node.put("e2e_tokens_per_s", round(r.e2eTokensPerSecond()));
+      node.put("model_only_records_per_s", round(r.modelOnlyRecordsPerSecond()));
+      node.put("model_only_tokens_per_s", round(r.modelOnlyTokensPerSecond()));
+      node.put("ceiling_records_per_s", round(r.ceilingRecordsPerSecond()));
+      node.put("ceiling_tokens_per_s", round(r.ceilingTokensPerSecond()));
+      node.put("e2e_over_ceiling", round(r.e2eOverCeiling()));
+      node.put("padding_efficiency", round(r.paddingEfficiency()));
+      node.put("first_prediction_s", round(r.firstPredictionSeconds()));
+      node.put("model_load_s", round(r.modelLoadSeconds()));
+      node.put("peak_rss_mb", Math.round(r.peakRssMegabytes()));
+    }
+    return report;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static void printTable(PrintStream out, List<EngineResult> results) {
+    out.printf(Locale.ROOT, "%n%-12s %10s %10s %12s %12s %10s %9s %10s %9s%n", "engine",
+        "e2e rec/s", "e2e tok/s", "model tok/s", "ceiling tok/s", "e2e/ceil", "padding",
+        "1st pred", "peak RSS");
+    for (EngineResult r : results) {
+      out.printf(Locale.ROOT, "%-12s %10.1f %10.0f %12.0f %12.0f %10.3f %9.3f %9.1fs %7.0fMB%n",
+          r.engine(), r.e2eRecordsPerSecond(), r.e2eTokensPerSecond(),
+          r.modelOnlyTokensPerSecond(), r.ceilingTokensPerSecond(), r.e2eOverCeiling(),
+          r.paddingEfficiency(), r.firstPredictionSeconds(), r.peakRssMegabytes());
+    }
+  }
+}

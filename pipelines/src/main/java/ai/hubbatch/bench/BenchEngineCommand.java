@@ -1,0 +1,107 @@
+package ai.hubbatch.bench;
+
+import ai.hubbatch.io.InputFile;
+import ai.hubbatch.io.OutputFormat;
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.EngineBench;
+import ai.hubbatch.model.inference.InferenceListener;
+import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.ModelSpec;
+import ai.hubbatch.model.inference.PendingRequest;
+import ai.hubbatch.model.inference.SharedModels;
+import ai.hubbatch.pipeline.InferenceJob;
+import ai.hubbatch.pipeline.JobRunner;
+import ai.hubbatch.pipeline.JobSummary;
+import ai.hubbatch.pipeline.LocalProgress;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * One engine's measurements, in a JVM of its own so start-up time and peak memory are this
+ * engine's alone. Started by {@link BenchCommand}; prints one JSON line.
+ */
+@Command(name = "bench-engine", hidden = true)
+public final class BenchEngineCommand implements Callable<Integer> {
+
+  @Option(names = "--engine", required = true)
+  String engine;
+
+  @Option(names = "--model-folder", required = true)
+  String modelFolder;
+
+  @Option(names = "--task", required = true)
+  String task;
+
+  @Mixin BenchSettings settings;
+
+  @Override
+  public Integer call() throws Exception {
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setBlockOnRun(false);
+    options.setEnforceImmutability(false);
+    options.setEnforceEncodability(false);
+    FileSystems.setDefaultPipelineOptions(options);
+    ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
+    BatchLimits limits = settings.limits();
+    Path input = Path.of(settings.input).toAbsolutePath();
+    Path output = Files.createTempDirectory("hubbatch-bench");
+    InferenceJob job = new InferenceJob(
+        List.of(new InputFile(0, input.toString(), input.getFileName().toString())),
+        output + "/", OutputFormat.JSONL, spec, limits, settings.sortBuffer, 64 << 20);
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+    // The first run loads the model and warms the JIT and the engine's allocator.
+    JobSummary first = JobRunner.run(job, options, quiet);
+    double firstPrediction = (LocalProgress.firstBatchMillis() - jvmStart) / 1000.0;
+    JobSummary measured = JobRunner.run(job, options, quiet);
+    if (measured.failed() > 0) {
+      System.err.println("hubbatch bench: " + measured.failed() + " records failed");
+    }
+
+    LoadedModel model = SharedModels.get(spec);
+    List<PendingRequest> requests = new ArrayList<>();
+    try (BatchPredictor predictor = model.newPredictor(limits, InferenceListener.NONE)) {
+      for (String line : Files.readAllLines(input)) {
+        if (!line.isBlank()) {
+          requests.add(predictor.prepare(line));
+        }
+      }
+    }
+    EngineBench.Figures modelOnly =
+        EngineBench.modelOnly(model, requests, limits, settings.sortBuffer);
+    EngineBench.Figures ceiling =
+        EngineBench.zeroPaddingCeiling(model, requests, limits, settings.sortBuffer);
+
+    EngineResult result = new EngineResult(model.encoder().engine().djlName(),
+        measured.read(), measured.realTokens(), measured.seconds(), modelOnly.seconds(),
+        ceiling.seconds(), modelOnly.paddingEfficiency(), firstPrediction,
+        model.loadMillis() / 1000.0, PeakMemory.megabytes());
+    System.out.println(Json.MAPPER.writeValueAsString(result));
+    System.out.flush();
+    deleteTree(output);
+    return first.state() == measured.state() ? 0 : 3;
+  }
+
+  private static void deleteTree(Path folder) throws java.io.IOException {
+    try (var files = Files.walk(folder)) {
+      for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

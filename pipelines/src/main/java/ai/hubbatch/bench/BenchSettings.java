@@ -1,0 +1,51 @@
+package ai.hubbatch.bench;
+
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.engine.EngineSettings;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options {@code bench} shares with its per-engine child runs. */
+public final class BenchSettings {
+
+  @Option(names = {"-i", "--input"}, defaultValue = "samples/bench/paragraphs.jsonl",
+      description = "JSON Lines input (default ${DEFAULT-VALUE}: 1,000 paragraphs of 4 to 316 "
+          + "words).")
+  String input;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "As in run.")
+  int batchSize;
+
+  @Option(names = "--max-batch-tokens", defaultValue = "8192", description = "As in run.")
+  int maxBatchTokens;
+
+  @Option(names = "--sort-buffer", defaultValue = "1024", description = "As in run.")
+  int sortBuffer;
+
+  @Option(names = "--intra-op-threads", defaultValue = "0", description = "As in run.")
+  int intraOpThreads;
+
+  @Option(names = "--inter-op-threads", defaultValue = "0", description = "As in run.")
+  int interOpThreads;
+
+  BatchLimits limits() {
+    return new BatchLimits(batchSize, maxBatchTokens);
+  }
+
+  EngineSettings engineSettings() {
+    return new EngineSettings("cpu", intraOpThreads, interOpThreads);
+  }
+
+  /** The same settings as command-line arguments, for a child run. */
+  List<String> asArguments() {
+    List<String> args = new ArrayList<>();
+    args.add("--input=" + input);
+    args.add("--batch-size=" + batchSize);
+    args.add("--max-batch-tokens=" + maxBatchTokens);
+    args.add("--sort-buffer=" + sortBuffer);
+    args.add("--intra-op-threads=" + intraOpThreads);
+    args.add("--inter-op-threads=" + interOpThreads);
+    return args;
+  }
+}
