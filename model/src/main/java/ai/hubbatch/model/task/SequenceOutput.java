@@ -78,6 +78,20 @@ public final class SequenceOutput {
     return values;
   }
 
+  /**
+   * A per-token score ({@code [batch, length]}, as question answering's {@code start_logits})
+   * for this sequence's real tokens.
+   */
+  public float[] scores(int output) {
+    Tensor tensor = outputs.get(output);
+    if (tensor.rank() != 2) {
+      throw new IllegalStateException("Expected a [batch, tokens] output, got " + tensor);
+    }
+    float[] values = new float[length];
+    System.arraycopy(tensor.data(), row * tensor.rowSize(), values, 0, length);
+    return values;
+  }
+
   /** A per-sequence output ({@code [batch, width]}) for this sequence. */
   public float[] row(int output) {
     Tensor tensor = outputs.get(output);

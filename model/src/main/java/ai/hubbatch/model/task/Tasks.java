@@ -3,6 +3,7 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.tokenize.SequenceLimits;
 import ai.hubbatch.model.tokenize.TextTokenizer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +16,32 @@ public final class Tasks {
   static {
     FACTORIES.put(FeatureExtractionTask.NAME, (folder, tokenizer) ->
         new FeatureExtractionTask(tokenizer));
-    FACTORIES.put(SentenceEmbeddingsTask.NAME, new TaskFactory() {
+    FACTORIES.put(SentenceEmbeddingsTask.NAME, sentenceTransformers((folder, tokenizer) ->
+        new SentenceEmbeddingsTask(tokenizer, Pooling.of(folder))));
+    FACTORIES.put(SentenceSimilarityTask.NAME, sentenceTransformers((folder, tokenizer) ->
+        new SentenceSimilarityTask(tokenizer, Pooling.of(folder))));
+    for (String name : List.of(TextClassificationTask.NAME, "sentiment-analysis")) {
+      FACTORIES.put(name, (folder, tokenizer) ->
+          new TextClassificationTask(name, tokenizer, Labels.of(folder)));
+    }
+    for (String name : List.of(TokenClassificationTask.NAME, "ner")) {
+      FACTORIES.put(name, (folder, tokenizer) ->
+          new TokenClassificationTask(name, tokenizer, Labels.of(folder)));
+    }
+    for (String name : List.of(RankingTask.NAME, "text-ranking", "ranking")) {
+      FACTORIES.put(name, (folder, tokenizer) ->
+          new RankingTask(name, tokenizer, Labels.of(folder)));
+    }
+    FACTORIES.put(QuestionAnsweringTask.NAME, (folder, tokenizer) ->
+        new QuestionAnsweringTask(tokenizer));
+    FACTORIES.put(FillMaskTask.NAME, (folder, tokenizer) -> new FillMaskTask(tokenizer));
+    FACTORIES.put(ZeroShotClassificationTask.NAME, (folder, tokenizer) ->
+        new ZeroShotClassificationTask(tokenizer, Labels.of(folder)));
+  }
+
+  /** A task truncated at sentence-transformers' {@code max_seq_length}. */
+  private static TaskFactory sentenceTransformers(TaskFactory factory) {
+    return new TaskFactory() {
       @Override
       public int maxLength(ModelFolder folder) {
         return SequenceLimits.sentenceTransformersMaximum(folder);
@@ -23,9 +49,9 @@ public final class Tasks {
 
       @Override
       public Task<?> create(ModelFolder folder, TextTokenizer tokenizer) {
-        return new SentenceEmbeddingsTask(tokenizer, Pooling.of(folder));
+        return factory.create(folder, tokenizer);
       }
-    });
+    };
   }
 
   private Tasks() {}

@@ -1,0 +1,57 @@
+package ai.hubbatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every task of samples/tasks/index.json runs from {@code hubbatch run} with the model it names
+ * (empty: the default model): each record gets one output line and none fails.
+ */
+class TaskSamplesTest {
+
+  @Test
+  void everyTaskInTheIndexRunsFromHubbatchRun(@TempDir Path dir) throws Exception {
+    Path root = Paths.get("..").toAbsolutePath().normalize();
+    JsonNode index = new ObjectMapper().readTree(root.resolve("samples/tasks/index.json").toFile());
+    for (JsonNode entry : index) {
+      String task = entry.get("task").asText();
+      Path input = root.resolve(entry.get("input").asText());
+      Path out = dir.resolve(task);
+      List<String> args = new ArrayList<>(List.of("run", "--input", input.toString(), "--output",
+          out.toString(), "--task", task));
+      if (!entry.get("model").asText().isEmpty()) {
+        args.addAll(List.of("--model", root.resolve(entry.get("model").asText()).toString()));
+      }
+      PrintStream stdout = System.out;
+      PrintStream stderr = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code;
+      try {
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        code = Main.execute(args.toArray(String[]::new));
+      } finally {
+        System.setOut(stdout);
+        System.setErr(stderr);
+      }
+      String errors = Files.readString(out.resolve("_errors.jsonl"));
+      assertEquals(0, code, task + ": " + errors + err.toString(StandardCharsets.UTF_8));
+      long records = Files.readAllLines(input).stream().filter(l -> !l.isBlank()).count();
+      List<String> lines = Files.readAllLines(out.resolve(input.getFileName() + ".out"));
+      assertEquals(records, lines.size(), task);
+      assertEquals("", errors, task);
+    }
+  }
+}
