@@ -1,7 +1,7 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
-import ai.hubbatch.io.JsonlIO;
+import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ParquetColumn;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
@@ -42,7 +42,7 @@ public final class InferencePipeline {
         .apply("ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)))
         // One file per worker bundle, so files are read and scored in parallel.
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("Read", JsonlIO.read().withMaxRecordBytes(job.maxRecordBytes()))
+        .apply("Read", RecordsIO.read().withMaxRecordBytes(job.maxRecordBytes()))
         .apply("Predict", ParDo.of(new PredictFn(job)))
         .setCoder(ResultRecord.Coder.of())
         .apply("Write", write);
