@@ -14,7 +14,6 @@ import ai.hubbatch.model.inference.SharedModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,29 +42,14 @@ class TransformCommandTest {
     s3.createBucket("jobs");
   }
 
-  record Result(int code, String out, String err) {}
-
   /** Runs a job file against the test server. */
-  Result transform(String job, String... more) throws Exception {
+  CliRun transform(String job, String... more) throws Exception {
     Path file = dir.resolve("job.json");
     Files.writeString(file, job);
     List<String> args = new ArrayList<>(List.of("transform", "--job", file.toString(),
         "--s3-endpoint", s3.endpoint().toString(), S3Fixture.credentialsOption()));
     args.addAll(List.of(more));
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args.toArray(new String[0]));
-      return new Result(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
+    return CliRun.of(args.toArray(new String[0]));
   }
 
   static String job(String input, String output, String inputExtra, String outputExtra,
@@ -110,7 +94,7 @@ class TransformCommandTest {
   void hfRecipeJobWritesConcatenatedResponsesAndJoinedLines() throws Exception {
     s3.put("jobs", "in/tweets.jsonl", "{\"inputs\":\"a\"}\n{\"inputs\":\"b\"}\n{\"inputs\":\"c\"}\n");
     s3.put("jobs", "in/2024/more.jsonl.gz", gzip("{\"inputs\":\"d\"}\n"));
-    Result none = transform(job("s3://jobs/in/", "s3://jobs/out/",
+    CliRun none = transform(job("s3://jobs/in/", "s3://jobs/out/",
         ",\"ContentType\":\"application/json\",\"SplitType\":\"Line\"", "",
         "\"BatchStrategy\":\"SingleRecord\",\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},"));
     assertEquals(0, none.code(), none.err());
@@ -131,7 +115,7 @@ class TransformCommandTest {
     assertEquals("", s3.getText("jobs", "out/_errors.jsonl"));
 
     // AssembleWith Line + JoinSource Input: one joined line per record, keys in byte order.
-    Result joined = transform(job("s3://jobs/in/tweets.jsonl", "s3://jobs/joined/",
+    CliRun joined = transform(job("s3://jobs/in/tweets.jsonl", "s3://jobs/joined/",
         ",\"ContentType\":\"application/jsonlines\",\"SplitType\":\"Line\"",
         ",\"Accept\":\"application/jsonlines\",\"AssembleWith\":\"Line\"",
         "\"DataProcessing\":{\"JoinSource\":\"Input\"},\"BatchStrategy\":\"MULTI_RECORD\","));
@@ -162,7 +146,7 @@ class TransformCommandTest {
         ",\"Accept\":\"text/csv\",\"AssembleWith\":\"Line\"",
         "\"DataProcessing\":{\"InputFilter\":\"$[1]\",\"JoinSource\":\"Input\","
             + "\"OutputFilter\":\"$[0,2]\"},\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},");
-    Result result = transform(job, "--targetParallelism=4", "--sort-buffer", "7",
+    CliRun result = transform(job, "--targetParallelism=4", "--sort-buffer", "7",
         "--batch-size", "4");
     assertEquals(0, result.code(), result.err());
     List<String> a = List.of(s3.getText("jobs", "csv-out/a.csv.out").split("\n"));
@@ -184,12 +168,12 @@ class TransformCommandTest {
     s3.put("jobs", "mixed/good.jsonl", "{\"inputs\":\"fine\"}\n");
     s3.put("jobs", "mixed/bad.jsonl", "{\"inputs\":\"ok\"}\nnot json\n{\"inputs\":\""
         + "x".repeat((1 << 20) + 10) + "\"}\n{\"inputs\":\"also ok\"}\n");
-    byte[] broken = gzip("{\"inputs\":\"lost\"}\n".repeat(20_000));
+    byte[] broken = gzip("{\"inputs\":\"lost\"}\n".repeat(10_000));
     s3.put("jobs", "mixed/broken.jsonl.gz", java.util.Arrays.copyOf(broken, broken.length / 2));
     String job = job("s3://jobs/mixed/", "s3://jobs/mixed-out/",
         ",\"SplitType\":\"Line\"", ",\"AssembleWith\":\"Line\"", "\"MaxPayloadInMB\":1,");
 
-    Result lenient = transform(job);
+    CliRun lenient = transform(job);
     assertEquals(1, lenient.code(), lenient.err());
     assertEquals(2, s3.getText("jobs", "mixed-out/bad.jsonl.out").split("\n").length,
         "the good records of a file with bad ones are written");
@@ -208,7 +192,7 @@ class TransformCommandTest {
     assertTrue(errors.get(2).get("reason").asText().startsWith(
         "Cannot read s3://jobs/mixed/broken.jsonl.gz after record "), errors.get(2).toString());
 
-    Result strict = transform(job, "--sagemaker-strict");
+    CliRun strict = transform(job, "--sagemaker-strict");
     assertEquals(3, strict.code(), strict.err());
     assertTrue(strict.err().contains("2 input(s) had failed records and got no output"),
         strict.err());
@@ -228,21 +212,41 @@ class TransformCommandTest {
     assertEquals(List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"),
         s3.keys("jobs").stream().filter(k -> k.startsWith("m-out/")).toList());
 
-    Result unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "",
+    CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "",
         ",\"KmsKeyId\":\"k\"", ""));
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("hubbatch does not support KmsKeyId in TransformOutput"),
         unknown.err());
-    Result env = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
+    CliRun env = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
         "\"Environment\":{\"HF_API_TOKEN\":\"secret-value\"},"));
     assertEquals(2, env.code());
     assertTrue(env.err().contains("hubbatch does not support HF_API_TOKEN in Environment"),
         env.err());
     assertFalse(env.err().contains("secret-value"));
-    Result filter = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
+    CliRun filter = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
         "\"DataProcessing\":{\"InputFilter\":\"$..a\"},"));
     assertEquals(2, filter.code());
     assertTrue(filter.err().contains("recursive descent"), filter.err());
+  }
+
+  @Test
+  void sampleJobFilesParseAndRun() throws Exception {
+    try (var files = Files.list(Path.of("../samples/jobs"))) {
+      for (Path file : files.toList()) {
+        ai.hubbatch.pipeline.TransformJobFile.parse(Files.readString(file));
+      }
+    }
+    Path out = dir.resolve("csv-out");
+    CliRun result = transform(Files.readString(Path.of("../samples/jobs/reviews-csv-join.json")),
+        "--input", "../samples/csv/", "--output", out.toString());
+    assertEquals(0, result.code(), result.err());
+    List<String> rows = Files.readAllLines(out.resolve("reviews.csv.out"));
+    assertEquals(3, rows.size());
+    for (int i = 0; i < 3; i++) {
+      String[] columns = rows.get(i).split(",");
+      assertEquals("r" + (i + 1), columns[0]);
+      assertEquals(4, columns.length, rows.get(i)); // id and embedding values 0 to 2
+    }
   }
 
   static byte[] gzip(String text) throws Exception {
