@@ -1,6 +1,10 @@
 package ai.hubbatch.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,10 +21,17 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * and every file's output name is fixed up front.
  *
  * <p>A file's relative name is its path below the input's base: the folder given, or the part of
- * a glob before its first wildcard. Two inputs that would write the same output name are an
- * error.
+ * a glob before its first wildcard. On object stores ({@code s3://}) an input that is not an
+ * object is a key prefix, as SageMaker's {@code S3Prefix}: {@code s3://b/in/day1} takes
+ * {@code in/day1.jsonl} and {@code in/day1/x.jsonl}, named below {@code in/}, and
+ * {@code s3://b/in/} takes every key below {@code in/}. Two inputs that would write the same
+ * output name are an error.
+ *
+ * <p>{@link #fromManifest} reads SageMaker's {@code ManifestFile} instead.
  */
 public final class InputFiles {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private InputFiles() {}
 
@@ -39,6 +50,12 @@ public final class InputFiles {
       String base;
       if (hasWildcard(input)) {
         base = input.substring(0, input.lastIndexOf('/', firstWildcard(input)) + 1);
+      } else if (isObjectStore(input) && !input.endsWith("/")) {
+        // An object, else a key prefix: every key that starts with it.
+        base = input.substring(0, input.lastIndexOf('/') + 1);
+        if (!exists(input)) {
+          spec = input + "**";
+        }
       } else if (isDirectory(input)) {
         base = input.endsWith("/") ? input : input + "/";
         spec = base + "**";
@@ -68,11 +85,7 @@ public final class InputFiles {
         byName.put(name, uri);
       }
     }
-    List<InputFile> files = new ArrayList<>(byName.size());
-    for (Map.Entry<String, String> entry : byName.entrySet()) {
-      files.add(new InputFile(files.size(), entry.getValue(), entry.getKey()));
-    }
-    return files;
+    return numbered(byName);
   }
 
   private static boolean isDirectory(String input) throws IOException {
@@ -87,6 +100,69 @@ public final class InputFiles {
     MatchResult below =
         FileSystems.match(List.of(input + "/*"), EmptyMatchTreatment.ALLOW).get(0);
     return below.status() == MatchResult.Status.OK && !below.metadata().isEmpty();
+  }
+
+  /**
+   * Lists the objects of a SageMaker manifest: a JSON array whose first element is
+   * {@code {"prefix": "s3://bucket/prefix/"}} and whose other elements are keys relative to it.
+   * Each object's relative name is its entry, so {@code "2024/a.jsonl"} writes
+   * {@code 2024/a.jsonl.out}. Objects are not checked here: one that cannot be read is an error
+   * record of the job.
+   *
+   * @throws IllegalArgumentException if the manifest is not in that form or names an object
+   *     twice
+   */
+  public static List<InputFile> fromManifest(String manifest) throws IOException {
+    JsonNode root;
+    try (InputStream in = Channels.newInputStream(
+        FileSystems.open(FileSystems.matchSingleFileSpec(manifest).resourceId()))) {
+      root = JSON.readTree(in);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("The manifest " + manifest + " is not JSON: "
+          + e.getOriginalMessage());
+    }
+    String form = " must be a JSON array: [{\"prefix\": \"s3://bucket/prefix/\"}, "
+        + "\"relative/key\", ...]";
+    if (root == null || !root.isArray() || root.isEmpty() || !root.get(0).isObject()
+        || !root.get(0).path("prefix").isTextual()) {
+      throw new IllegalArgumentException("The manifest " + manifest + form);
+    }
+    String prefix = root.get(0).get("prefix").asText();
+    Map<String, String> byName = new TreeMap<>();
+    for (int i = 1; i < root.size(); i++) {
+      JsonNode entry = root.get(i);
+      if (!entry.isTextual() || entry.asText().isEmpty()) {
+        throw new IllegalArgumentException("The manifest " + manifest + " entry " + i
+            + " is not a key: it" + form);
+      }
+      String name = entry.asText();
+      if (byName.put(name, prefix + name) != null) {
+        throw new IllegalArgumentException("The manifest " + manifest + " names " + name
+            + " twice");
+      }
+    }
+    if (byName.isEmpty()) {
+      throw new IllegalArgumentException("The manifest " + manifest + " names no objects");
+    }
+    return numbered(byName);
+  }
+
+  /** The files in name order, numbered from 0. */
+  private static List<InputFile> numbered(Map<String, String> byName) {
+    List<InputFile> files = new ArrayList<>(byName.size());
+    for (Map.Entry<String, String> entry : byName.entrySet()) {
+      files.add(new InputFile(files.size(), entry.getValue(), entry.getKey()));
+    }
+    return files;
+  }
+
+  private static boolean isObjectStore(String input) {
+    return input.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !input.startsWith("file://");
+  }
+
+  private static boolean exists(String input) throws IOException {
+    MatchResult single = FileSystems.match(List.of(input), EmptyMatchTreatment.ALLOW).get(0);
+    return single.status() == MatchResult.Status.OK && !single.metadata().isEmpty();
   }
 
   private static boolean hidden(ResourceId resource) {

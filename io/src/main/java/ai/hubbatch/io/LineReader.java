@@ -2,10 +2,6 @@ package ai.hubbatch.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -18,20 +14,22 @@ final class LineReader {
   /** One line: its text, or why it has none. */
   record Line(long number, String text, String error) {}
 
-  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-  private static final int PREVIEW = 1024;
-
   private final InputStream in;
-  private final int maxBytes;
+  private final RecordLimit limit;
   private final byte[] buffer = new byte[64 * 1024];
   private int position;
-  private int limit;
+  private int end;
   private long number;
   private boolean eof;
 
-  LineReader(InputStream in, int maxBytes) {
+  LineReader(InputStream in, RecordLimit limit) {
     this.in = in;
-    this.maxBytes = maxBytes;
+    this.limit = limit;
+  }
+
+  /** The number of the last line returned. */
+  long number() {
+    return number;
   }
 
   /** The next line, or null at the end of the stream. */
@@ -41,7 +39,7 @@ final class LineReader {
     boolean tooLong = false;
     boolean any = false;
     while (true) {
-      if (position == limit && !fill()) {
+      if (position == end && !fill()) {
         if (!any) {
           return null;
         }
@@ -49,13 +47,13 @@ final class LineReader {
       }
       any = true;
       int newline = indexOf((byte) '\n');
-      int end = newline < 0 ? limit : newline;
-      int chunk = end - position;
+      int stop = newline < 0 ? end : newline;
+      int chunk = stop - position;
       if (!tooLong) {
-        if (length + chunk > maxBytes) {
+        if (length + chunk > limit.bytes()) {
           tooLong = true;
           // Keep a preview for the error record; the rest is skipped without being stored.
-          int keep = Math.max(0, Math.min(chunk, PREVIEW - length));
+          int keep = Math.max(0, Math.min(chunk, Text.PREVIEW - length));
           line = ensure(line, length + keep);
           System.arraycopy(buffer, position, line, length, keep);
           length += keep;
@@ -65,34 +63,24 @@ final class LineReader {
           length += chunk;
         }
       }
-      position = end;
+      position = stop;
       if (newline >= 0) {
         position++;
         break;
       }
     }
     number++;
-    if (number == 1 && startsWithBom(line, length)) {
-      line = Arrays.copyOfRange(line, BOM.length, length);
-      length -= BOM.length;
-    }
-    if (!tooLong && length > 0 && line[length - 1] == '\r') {
+    int start = number == 1 ? Text.bomLength(line, length) : 0;
+    if (!tooLong && length > start && line[length - 1] == '\r') {
       length--;
     }
     if (tooLong) {
-      return new Line(number, lossy(line, length) + "...",
-          "Record is longer than the limit of " + maxBytes + " bytes");
+      return new Line(number, Text.preview(line, start, length) + "...", limit.reason());
     }
-    try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(line, 0, length))
-          .toString();
-      return new Line(number, text, null);
-    } catch (CharacterCodingException e) {
-      return new Line(number, lossy(line, Math.min(length, PREVIEW)), "Record is not valid UTF-8");
-    }
+    String text = Text.strict(line, start, length - start);
+    return text == null
+        ? new Line(number, Text.preview(line, start, length), Text.NOT_UTF8)
+        : new Line(number, text, null);
   }
 
   private boolean fill() throws IOException {
@@ -101,7 +89,7 @@ final class LineReader {
     }
     int read = in.readNBytes(buffer, 0, buffer.length);
     position = 0;
-    limit = read;
+    end = read;
     if (read < buffer.length) {
       eof = true;
     }
@@ -109,7 +97,7 @@ final class LineReader {
   }
 
   private int indexOf(byte b) {
-    for (int i = position; i < limit; i++) {
+    for (int i = position; i < end; i++) {
       if (buffer[i] == b) {
         return i;
       }
@@ -119,13 +107,5 @@ final class LineReader {
 
   private static byte[] ensure(byte[] array, int size) {
     return size <= array.length ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
-  }
-
-  private static boolean startsWithBom(byte[] line, int length) {
-    return length >= 3 && line[0] == BOM[0] && line[1] == BOM[1] && line[2] == BOM[2];
-  }
-
-  private static String lossy(byte[] bytes, int length) {
-    return new String(bytes, 0, length, StandardCharsets.UTF_8);
   }
 }

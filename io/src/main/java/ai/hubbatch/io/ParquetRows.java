@@ -2,7 +2,6 @@ package ai.hubbatch.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
@@ -50,13 +49,8 @@ final class ParquetRows {
     try (WritableByteChannel channel = FileSystems.create(file, "application/octet-stream")) {
       sink.open(channel);
       for (String part : parts) {
-        try (BufferedReader reader = ResultsIO.open(part)) {
-          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            int tab = line.indexOf('\t');
-            sink.write(row(schema, columns, input.source(), Long.parseLong(line.substring(0, tab)),
-                line.substring(tab + 1)));
-          }
-        }
+        PartFile.read(part, record ->
+            sink.write(row(schema, columns, input.source(), record.line(), record.output())));
       }
       sink.flush();
     }

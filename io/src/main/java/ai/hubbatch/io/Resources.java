@@ -48,8 +48,29 @@ final class Resources {
    * delete, and the copy appears whole, so a reader never sees half a file.
    */
   static void publish(ResourceId temporary, ResourceId destination) throws IOException {
-    FileSystems.rename(List.of(temporary), List.of(destination),
-        MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    if (temporary.getScheme().equals("file")) {
+      FileSystems.rename(List.of(temporary), List.of(destination),
+          MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      return;
+    }
+    // Beam's object stores take no move options. A retried step whose first try already
+    // published finds no temporary file and leaves the output as it is.
+    if (exists(temporary) || !exists(destination)) {
+      FileSystems.rename(List.of(temporary), List.of(destination));
+    }
+  }
+
+  /** Deletes a file if it exists. */
+  static void deleteIfExists(ResourceId file) throws IOException {
+    if (exists(file)) {
+      FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  static boolean exists(ResourceId file) throws IOException {
+    MatchResult match = FileSystems.match(List.of(file.toString()),
+        EmptyMatchTreatment.ALLOW).get(0);
+    return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
   }
 
   /** Deletes a folder and everything below it; a missing folder is fine. */

@@ -13,19 +13,33 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * The outcome for one input record: its output, or an error with the reason and the raw record.
  *
  * @param file the {@link InputFile#index()} the record came from
- * @param line the record's 1-based line number
- * @param output the output as one line of JSON, or null for an error
+ * @param line the record's 1-based position in its object (see {@link SourceRecord#line()})
+ * @param offset the record's byte offset, or -1 for a line-split record
+ * @param output the output as it goes into the object's output (one JSON value, one CSV row),
+ *     or null for an error
  * @param error why there is no output, or null
- * @param raw the input record as read, kept for errors only
+ * @param raw the input record as read (null for binary records), kept for errors only
  */
-public record ResultRecord(int file, long line, String output, String error, String raw) {
+public record ResultRecord(int file, long line, long offset, String output, String error,
+    String raw) {
 
-  public static ResultRecord output(int file, long line, String json) {
-    return new ResultRecord(file, line, json, null, null);
+  public static ResultRecord output(int file, long line, String output) {
+    return new ResultRecord(file, line, -1, output, null, null);
   }
 
   public static ResultRecord error(int file, long line, String reason, String raw) {
-    return new ResultRecord(file, line, null, reason, raw);
+    return new ResultRecord(file, line, -1, null, reason, raw);
+  }
+
+  /** The output of a record. */
+  public static ResultRecord output(SourceRecord record, String output) {
+    return new ResultRecord(record.file(), record.line(), record.offset(), output, null, null);
+  }
+
+  /** The failure of a record, which keeps its text for the errors file. */
+  public static ResultRecord error(SourceRecord record, String reason) {
+    return new ResultRecord(record.file(), record.line(), record.offset(), null, reason,
+        record.text());
   }
 
   public boolean isError() {
@@ -45,6 +59,7 @@ public record ResultRecord(int file, long line, String output, String error, Str
     public void encode(ResultRecord value, OutputStream out) throws IOException {
       VarIntCoder.of().encode(value.file, out);
       VarLongCoder.of().encode(value.line, out);
+      VarLongCoder.of().encode(value.offset, out);
       STRING.encode(value.output, out);
       STRING.encode(value.error, out);
       STRING.encode(value.raw, out);
@@ -53,7 +68,8 @@ public record ResultRecord(int file, long line, String output, String error, Str
     @Override
     public ResultRecord decode(InputStream in) throws IOException {
       return new ResultRecord(VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
-          STRING.decode(in), STRING.decode(in), STRING.decode(in));
+          VarLongCoder.of().decode(in), STRING.decode(in), STRING.decode(in),
+          STRING.decode(in));
     }
 
     @Override

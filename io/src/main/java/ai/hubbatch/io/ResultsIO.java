@@ -2,10 +2,8 @@ package ai.hubbatch.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.channels.Channels;
@@ -21,6 +19,8 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -46,11 +46,14 @@ import org.apache.beam.sdk.values.TupleTagList;
  * write.cleanUp();
  * }</pre>
  *
- * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (JSON Lines, one output
- * per record) or {@code out/a.jsonl.parquet}; failed records go to {@code out/_errors.jsonl} as
- * {@code {"file":..,"line":..,"reason":..,"record":..}}, ordered by file and line. Every input
- * gets an output file, an empty one if it had no records, and the errors file is always
- * written, so stale files of an earlier run never remain.
+ * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (each record's output
+ * followed by a newline, or by nothing with {@link AssembleWith#NONE}) or
+ * {@code out/a.jsonl.parquet}; failed records go to {@code out/_errors.jsonl} as
+ * {@code {"file":..,"line":..,"reason":..,"record":..}} ({@code "offset"} instead of
+ * {@code "line"} for framed records), ordered by file and position. Every input gets an output
+ * file, an empty one if it had no records, and the errors file is always written, so stale
+ * files of an earlier run never remain. With {@link Write#withAllOrNothing} an input with any
+ * failed record gets no output at all, as in SageMaker.
  *
  * <p>How it works on any runner, with bounded memory: results are grouped into chunks of
  * consecutive lines of one file; each chunk is sorted and written as a part file; then each
@@ -61,6 +64,8 @@ public final class ResultsIO {
 
   /** Name of the errors file in the output folder. */
   public static final String ERRORS_FILE = "_errors.jsonl";
+  /** Metric: inputs that got no output because {@link Write#withAllOrNothing} withheld it. */
+  public static final String OBJECTS_FAILED = "objects_failed";
 
   private static final String TEMP_FOLDER = ".hubbatch-tmp";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +73,7 @@ public final class ResultsIO {
   private ResultsIO() {}
 
   public static Write write() {
-    return new Write(null, null, OutputFormat.JSONL, List.of(), 1000,
+    return new Write(null, null, OutputFormat.JSONL, List.of(), 1000, AssembleWith.LINE, false,
         UUID.randomUUID().toString());
   }
 
@@ -80,32 +85,39 @@ public final class ResultsIO {
     private final OutputFormat format;
     private final List<ParquetColumn> columns;
     private final int chunkRecords;
+    private final AssembleWith assemble;
+    private final boolean allOrNothing;
     private final String jobId;
 
     private Write(String output, List<InputFile> inputs, OutputFormat format,
-        List<ParquetColumn> columns, int chunkRecords, String jobId) {
+        List<ParquetColumn> columns, int chunkRecords, AssembleWith assemble,
+        boolean allOrNothing, String jobId) {
       this.output = output;
       this.inputs = inputs;
       this.format = format;
       this.columns = columns;
       this.chunkRecords = chunkRecords;
+      this.assemble = assemble;
+      this.allOrNothing = allOrNothing;
       this.jobId = jobId;
     }
 
     /** The output folder: a path or URI. */
     public Write to(String folder) {
       String normalised = folder.endsWith("/") ? folder : folder + "/";
-      return new Write(normalised, inputs, format, columns, chunkRecords, jobId);
+      return new Write(normalised, inputs, format, columns, chunkRecords, assemble, allOrNothing,
+          jobId);
     }
 
     /** The job's inputs, the same list the records' file indexes refer to. */
     public Write withInputs(List<InputFile> files) {
-      return new Write(output, List.copyOf(files), format, columns, chunkRecords, jobId);
+      return new Write(output, List.copyOf(files), format, columns, chunkRecords, assemble,
+          allOrNothing, jobId);
     }
 
     public Write withFormat(OutputFormat value) {
       return new Write(output, inputs, Objects.requireNonNull(value), columns, chunkRecords,
-          jobId);
+          assemble, allOrNothing, jobId);
     }
 
     /**
@@ -113,7 +125,8 @@ public final class ResultsIO {
      * any other output is kept whole in the {@code output} JSON column.
      */
     public Write withParquetColumns(List<ParquetColumn> value) {
-      return new Write(output, inputs, format, List.copyOf(value), chunkRecords, jobId);
+      return new Write(output, inputs, format, List.copyOf(value), chunkRecords, assemble,
+          allOrNothing, jobId);
     }
 
     /** Consecutive records sorted and written together (default 1000): bounds memory. */
@@ -121,7 +134,22 @@ public final class ResultsIO {
       if (value < 1) {
         throw new IllegalArgumentException("chunkRecords must be positive");
       }
-      return new Write(output, inputs, format, columns, value, jobId);
+      return new Write(output, inputs, format, columns, value, assemble, allOrNothing, jobId);
+    }
+
+    /** How outputs are joined in an {@code .out} file (default {@link AssembleWith#LINE}). */
+    public Write withAssembleWith(AssembleWith value) {
+      return new Write(output, inputs, format, columns, chunkRecords, Objects.requireNonNull(value),
+          allOrNothing, jobId);
+    }
+
+    /**
+     * SageMaker's rule: an input with any failed record gets no output (an earlier run's is
+     * deleted), and is counted in the {@code objects_failed} metric. Its records still go to
+     * the errors file.
+     */
+    public Write withAllOrNothing(boolean value) {
+      return new Write(output, inputs, format, columns, chunkRecords, assemble, value, jobId);
     }
 
     /** The folder of this write's temporary files. */
@@ -153,7 +181,8 @@ public final class ResultsIO {
       if (inputs == null) {
         throw new IllegalArgumentException("ResultsIO.write() needs withInputs(files)");
       }
-      Settings settings = new Settings(output, tempDirectory(), inputs, format, columns);
+      Settings settings = new Settings(output, tempDirectory(), inputs, format, columns, assemble,
+          allOrNothing);
       KvCoder<Integer, Part> partCoder =
           KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Part.class));
 
@@ -193,13 +222,16 @@ public final class ResultsIO {
       super.populateDisplayData(builder);
       builder.add(DisplayData.item("output", output))
           .add(DisplayData.item("format", format.toString()))
-          .add(DisplayData.item("chunkRecords", chunkRecords));
+          .add(DisplayData.item("chunkRecords", chunkRecords))
+          .add(DisplayData.item("assembleWith", assemble.toString()))
+          .add(DisplayData.item("allOrNothing", allOrNothing));
     }
   }
 
   /** What every step needs to know. */
   private record Settings(String output, String temp, List<InputFile> inputs,
-      OutputFormat format, List<ParquetColumn> columns) implements Serializable {
+      OutputFormat format, List<ParquetColumn> columns, AssembleWith assemble,
+      boolean allOrNothing) implements Serializable {
 
     InputFile input(int index) {
       return inputs.get(index);
@@ -273,11 +305,9 @@ public final class ResultsIO {
           } else {
             if (outStream == null) {
               outputs = base + ".outputs";
-              outStream = Resources.createText(FileSystems.matchNewResource(outputs, false));
+              outStream = PartFile.create(outputs);
             }
-            // "line<TAB>json": Parquet needs the line number; JSON Lines drops it.
-            outStream.write((record.line() + "\t" + record.output() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+            PartFile.write(outStream, record);
             outputCount++;
           }
         }
@@ -295,9 +325,15 @@ public final class ResultsIO {
     private static byte[] errorLine(InputFile input, ResultRecord record) throws IOException {
       ObjectNode line = JSON.createObjectNode();
       line.put("file", input.source());
-      line.put("line", record.line());
+      if (record.offset() < 0) {
+        line.put("line", record.line());
+      } else {
+        line.put("offset", record.offset());
+      }
       line.put("reason", record.error());
-      line.put("record", record.raw());
+      if (record.raw() != null) {
+        line.put("record", record.raw());
+      }
       return (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
     }
   }
@@ -306,6 +342,7 @@ public final class ResultsIO {
     private final Settings settings;
     private final TupleTag<WrittenFile> written;
     private final TupleTag<KV<Integer, FileErrors>> errors;
+    private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
 
     WriteOutputFn(Settings settings, TupleTag<WrittenFile> written,
         TupleTag<KV<Integer, FileErrors>> errors) {
@@ -341,31 +378,31 @@ public final class ResultsIO {
       }
       String relative = input.relativeName() + settings.format().suffix();
       ResourceId destination = Resources.file(settings.output(), relative);
+      out.get(errors).output(KV.of(0, new FileErrors(input.index(), errorParts)));
+      if (settings.allOrNothing() && errorCount > 0) {
+        Resources.deleteIfExists(destination);
+        withheld.inc();
+        out.get(written).output(new WrittenFile(input.index(), null, outputs, errorCount));
+        return;
+      }
       ResourceId temporary =
           FileSystems.matchNewResource(settings.temp() + "final/" + input.index(), false);
       if (settings.format() == OutputFormat.PARQUET) {
         ParquetRows.write(temporary, input, settings.columns(), outputParts);
       } else {
+        byte[] separator = settings.assemble().separator();
         try (OutputStream stream = Resources.createText(temporary)) {
           for (String part : outputParts) {
-            copyOutputs(part, stream);
+            PartFile.read(part, record -> {
+              stream.write(record.output().getBytes(StandardCharsets.UTF_8));
+              stream.write(separator);
+            });
           }
         }
       }
       Resources.publish(temporary, destination);
-      out.get(errors).output(KV.of(0, new FileErrors(input.index(), errorParts)));
       out.get(written).output(
           new WrittenFile(input.index(), destination.toString(), outputs, errorCount));
-    }
-
-    /** Copies a part's outputs without their line numbers. */
-    private static void copyOutputs(String part, OutputStream stream) throws IOException {
-      try (BufferedReader reader = open(part)) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          stream.write(line.substring(line.indexOf('\t') + 1).getBytes(StandardCharsets.UTF_8));
-          stream.write('\n');
-        }
-      }
     }
   }
 
@@ -394,11 +431,5 @@ public final class ResultsIO {
       }
       Resources.publish(temporary, Resources.file(settings.output(), ERRORS_FILE));
     }
-  }
-
-  static BufferedReader open(String part) throws IOException {
-    return new BufferedReader(new InputStreamReader(
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(part, false))),
-        StandardCharsets.UTF_8), 1 << 16);
   }
 }

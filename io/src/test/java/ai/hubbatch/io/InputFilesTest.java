@@ -35,6 +35,18 @@ class InputFilesTest {
   }
 
   @Test
+  void refusesManifestsNotInSageMakersForm() throws Exception {
+    Path manifest = dir.resolve("m.json");
+    for (String bad : List.of("{}", "[]", "[\"a\"]", "[{\"prefix\":\"s3://b/\"}, 3]",
+        "[{\"prefix\":\"s3://b/\"}]", "[{\"prefix\":\"s3://b/\"}, \"a\", \"a\"]", "[oops")) {
+      Files.writeString(manifest, bad);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> InputFiles.fromManifest(manifest.toString()), bad);
+      assertTrue(e.getMessage().startsWith("The manifest " + manifest), e.getMessage());
+    }
+  }
+
+  @Test
   void refusesNoMatchesAndClashingOutputNames() throws Exception {
     Files.createDirectories(dir.resolve("x"));
     Files.createDirectories(dir.resolve("y"));

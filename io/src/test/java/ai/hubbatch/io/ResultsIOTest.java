@@ -103,6 +103,37 @@ class ResultsIOTest {
     assertTrue(Files.exists(out.resolve("empty.jsonl.parquet")));
   }
 
+  @Test
+  void assemblesWithoutSeparatorsAndWithholdsObjectsWithFailedRecords() throws Exception {
+    Path out = dir.resolve("none");
+    Files.createDirectories(out.resolve("sub"));
+    Files.writeString(out.resolve("sub/b.jsonl.out"), "stale output of an earlier run\n");
+    List<ResultRecord> results = List.of(
+        ResultRecord.output(0, 2, "\"x,y\"\r\n"),
+        ResultRecord.output(0, 1, "[1]"),
+        ResultRecord.output(1, 1, "{}"),
+        new ResultRecord(1, 2, 36, null, "TFRecord data checksum does not match", null));
+    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs)
+        .withAssembleWith(AssembleWith.NONE).withAllOrNothing(true);
+    Pipeline pipeline = TestPipelines.create();
+    PAssert.that(pipeline.apply(Create.of(results).withCoder(ResultRecord.Coder.of()))
+            .apply(write)
+            .apply(MapElements.into(TypeDescriptors.strings())
+                .via(w -> w.input() + ":" + w.path() + ":" + w.outputs() + ":" + w.errors())))
+        .containsInAnyOrder("0:" + out.resolve("a.jsonl.out") + ":2:0", "1:null:1:1",
+            "2:" + out.resolve("empty.jsonl.out") + ":0:0");
+    TestPipelines.run(pipeline);
+    write.cleanUp();
+
+    assertEquals("[1]\"x,y\"\r\n", Files.readString(out.resolve("a.jsonl.out")),
+        "outputs concatenated byte for byte, in order");
+    assertFalse(Files.exists(out.resolve("sub/b.jsonl.out")),
+        "an object with a failed record has no output, not even an earlier run's");
+    assertEquals("{\"file\":\"/data/sub/b.jsonl\",\"offset\":36,"
+        + "\"reason\":\"TFRecord data checksum does not match\"}\n",
+        Files.readString(out.resolve("_errors.jsonl")));
+  }
+
   private static String describe(GenericRecord row) {
     return row.get("source_file") + "|" + row.get("source_line") + "|" + row.get("embeddings")
         + "|" + row.get("output");

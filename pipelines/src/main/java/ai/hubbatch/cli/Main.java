@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Batch inference for Hugging Face Hub models on Apache Beam.",
-    subcommands = {RunCommand.class, BenchCommand.class, BenchEngineCommand.class},
+    subcommands = {RunCommand.class, TransformCommand.class, BenchCommand.class,
+      BenchEngineCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record got an output",

@@ -1,9 +1,12 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.io.AssembleWith;
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.InputFiles;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.ResultsIO;
+import ai.hubbatch.io.SplitType;
+import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -13,9 +16,14 @@ import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.TaskInference;
 import ai.hubbatch.model.task.Tasks;
+import ai.hubbatch.pipeline.BatchStrategy;
 import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobRunner;
 import ai.hubbatch.pipeline.JobSummary;
+import ai.hubbatch.pipeline.TransformSettings;
+import ai.hubbatch.pipeline.dataprocessing.ContentType;
+import ai.hubbatch.pipeline.dataprocessing.JoinSource;
+import ai.hubbatch.pipeline.dataprocessing.JsonPath;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -25,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -43,14 +52,65 @@ import picocli.CommandLine.Unmatched;
           + "_errors.jsonl for records that failed.",
       "Options not listed here (--runner, --targetParallelism, ...) go to Apache Beam."
     })
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
 
-  @Option(names = {"-i", "--input"}, required = true, arity = "1..*",
-      description = "Input file, folder or glob; repeat for more.")
+  @Option(names = {"-i", "--input"}, arity = "1..*",
+      description = "Input file, folder, glob or S3 key prefix (s3://bucket/prefix/); repeat "
+          + "for more. Required.")
   List<String> inputs;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "Output folder.")
+  @Option(names = {"-o", "--output"}, description = "Output folder or S3 prefix. Required.")
   String output;
+
+  @Option(names = "--s3-data-type", description = "S3Prefix (default) or ManifestFile: each "
+      + "--input is then a SageMaker manifest.")
+  String s3DataType;
+
+  @Option(names = "--content-type", description = "application/json (default), "
+      + "application/jsonlines, text/csv, or an image/audio type (read as bytes).")
+  String contentType;
+
+  @Option(names = "--split-type", description = "Line (default), None, RecordIO or TFRecord.")
+  String splitType;
+
+  @Option(names = "--compression", description = "None (default: by extension) or Gzip.")
+  String compression;
+
+  @Option(names = "--batch-strategy", description = "SingleRecord or MultiRecord (accepted "
+      + "for SageMaker jobs; records are always batched by --batch-size/--max-batch-tokens).")
+  String batchStrategy;
+
+  @Option(names = "--max-payload-mb", description = "Records of this many MiB or more are "
+      + "errors; 0 (default) for no limit.")
+  Integer maxPayloadMb;
+
+  @Option(names = "--accept", description = "application/json (default), "
+      + "application/jsonlines or text/csv (one row per record).")
+  String accept;
+
+  @Option(names = "--assemble-with", description = "Line (default: one output per line) or "
+      + "None (outputs concatenated).")
+  String assembleWith;
+
+  @Option(names = "--join-source", description = "None (default) or Input: join each output "
+      + "to its input record.")
+  String joinSource;
+
+  @Option(names = "--input-filter", description = "JSONPath (SageMaker's subset) of what the "
+      + "model sees; default $.")
+  String inputFilter;
+
+  @Option(names = "--output-filter", description = "JSONPath of what is written of the "
+      + "(joined) output; default $.")
+  String outputFilter;
+
+  @Option(names = "--sagemaker-strict", description = "SageMaker's failure rule: an input with "
+      + "any failed record gets no .out, and the job fails (exit 3).")
+  boolean sagemakerStrict;
+
+  @Option(names = "--s3-endpoint", description = "S3-compatible endpoint (MinIO, Ceph, ...), "
+      + "path-style; default $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else AWS.")
+  String s3Endpoint;
 
   @Option(names = "--format", defaultValue = "jsonl",
       description = "jsonl (default) or parquet.")
@@ -103,12 +163,14 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineOptions options = beamOptions();
+    S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv());
     FileSystems.setDefaultPipelineOptions(options);
     InferenceJob job = job();
     PrintStream err = System.err;
     err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n",
         job.model().model().isEmpty() ? DefaultModel.ID : job.model().model(),
         job.model().task(), job.inputs().size(), job.output());
+    err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
     err.printf("hubbatch: batches of up to %d sequences and %d padded tokens, sorted over %d "
         + "records%n", batchSize, maxBatchTokens, sortBuffer);
     JobSummary summary = JobRunner.run(job, options, err);
@@ -116,12 +178,21 @@ final class RunCommand implements Callable<Integer> {
     if (summary.state() != PipelineResult.State.DONE) {
       return Main.JOB_FAILED;
     }
+    if (summary.objectsFailed() > 0) {
+      err.printf("hubbatch: the job failed: %d input(s) had failed records and got no output "
+          + "(--sagemaker-strict)%n", summary.objectsFailed());
+      return Main.JOB_FAILED;
+    }
     return summary.failed() > 0 ? Main.RECORDS_FAILED : 0;
   }
 
   /** Resolves everything before the pipeline exists, so mistakes fail in milliseconds. */
   InferenceJob job() throws Exception {
-    List<InputFile> files = InputFiles.expand(inputs);
+    if (inputs == null || inputs.isEmpty() || output == null) {
+      throw new IllegalArgumentException("Missing " + (output == null && inputs != null
+          ? "--output" : "--input") + ": say what to read and where to write");
+    }
+    List<InputFile> files = listInputs();
     ModelFolder folder = ModelLocator.locate(model);
     String resolvedTask = task != null && !task.isBlank()
         ? task.trim() : TaskInference.infer(folder, Optional.empty());
@@ -133,7 +204,53 @@ final class RunCommand implements Callable<Integer> {
     ModelSpec spec = new ModelSpec(modelName(), resolvedTask, chosen.djlName(), settings);
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(files, out, OutputFormat.parse(format), spec,
-        new BatchLimits(batchSize, maxBatchTokens), sortBuffer, maxRecordBytes);
+        new BatchLimits(batchSize, maxBatchTokens), sortBuffer, maxRecordBytes, settings());
+  }
+
+  private List<InputFile> listInputs() throws Exception {
+    String dataType = s3DataType == null ? "S3Prefix" : s3DataType.trim();
+    if (dataType.equalsIgnoreCase("S3Prefix")) {
+      return InputFiles.expand(inputs);
+    }
+    if (!dataType.equalsIgnoreCase("ManifestFile")) {
+      throw new IllegalArgumentException("Unknown --s3-data-type '" + s3DataType
+          + "': use S3Prefix or ManifestFile");
+    }
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException("--s3-data-type ManifestFile takes one manifest");
+    }
+    return InputFiles.fromManifest(inputs.get(0));
+  }
+
+  /** The job's defaults: JSON Lines for {@code run}, the job file for {@code transform}. */
+  TransformSettings defaultSettings() {
+    return TransformSettings.jsonLines();
+  }
+
+  /** The defaults with every option given on the command line applied over them. */
+  private TransformSettings settings() {
+    TransformSettings d = defaultSettings();
+    String stated = compression == null ? null : compression.trim();
+    Compression compressionType = stated == null ? d.compression()
+        : stated.equalsIgnoreCase("Gzip") ? Compression.GZIP
+        : stated.equalsIgnoreCase("None") ? Compression.AUTO
+        : null;
+    if (compressionType == null) {
+      throw new IllegalArgumentException("Unknown --compression '" + compression
+          + "': use None or Gzip");
+    }
+    return new TransformSettings(
+        contentType == null ? d.contentType() : ContentType.parse(contentType),
+        splitType == null ? d.splitType() : SplitType.parse(splitType),
+        batchStrategy == null ? d.batchStrategy() : BatchStrategy.parse(batchStrategy),
+        maxPayloadMb == null ? d.maxPayloadMb() : maxPayloadMb,
+        accept == null ? d.accept() : ContentType.parseAccept(accept),
+        assembleWith == null ? d.assembleWith() : AssembleWith.parse(assembleWith),
+        joinSource == null ? d.joinSource() : JoinSource.parse(joinSource),
+        inputFilter == null ? d.inputFilter() : JsonPath.parse(inputFilter, "--input-filter"),
+        outputFilter == null ? d.outputFilter() : JsonPath.parse(outputFilter, "--output-filter"),
+        compressionType,
+        sagemakerStrict || d.allOrNothing());
   }
 
   /** The model as workers should locate it: the default stays symbolic, folders absolute. */
@@ -152,6 +269,7 @@ final class RunCommand implements Callable<Integer> {
             + "are written --name=value)");
       }
     }
+    S3Connection.register();
     PipelineOptions options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(new String[0]))
         .withValidation().create();
     if (options.getRunner().getSimpleName().equals("DirectRunner")) {

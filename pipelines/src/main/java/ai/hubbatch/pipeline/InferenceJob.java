@@ -18,6 +18,7 @@ import java.util.List;
  * @param limits batch size and padded-token budget per engine call
  * @param sortBuffer records held per worker thread and sorted by length before batching
  * @param maxRecordBytes lines longer than this are errors
+ * @param transform how records are read, mapped and written, in SageMaker's terms
  */
 public record InferenceJob(
     List<InputFile> inputs,
@@ -26,7 +27,8 @@ public record InferenceJob(
     ModelSpec model,
     BatchLimits limits,
     int sortBuffer,
-    int maxRecordBytes)
+    int maxRecordBytes,
+    TransformSettings transform)
     implements Serializable {
 
   public InferenceJob {
@@ -34,5 +36,13 @@ public record InferenceJob(
     if (sortBuffer < 1) {
       throw new IllegalArgumentException("The sort buffer must hold at least one record");
     }
+    transform.mapping(model.task()); // fails now, not on the workers
+  }
+
+  /** A JSON Lines job, {@code hubbatch run}'s defaults. */
+  public InferenceJob(List<InputFile> inputs, String output, OutputFormat format, ModelSpec model,
+      BatchLimits limits, int sortBuffer, int maxRecordBytes) {
+    this(inputs, output, format, model, limits, sortBuffer, maxRecordBytes,
+        TransformSettings.jsonLines());
   }
 }

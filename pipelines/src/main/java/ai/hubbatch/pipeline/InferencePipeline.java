@@ -1,11 +1,12 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
-import ai.hubbatch.io.JsonlIO;
+import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ParquetColumn;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
 import java.util.List;
+import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Create;
@@ -33,20 +34,41 @@ public final class InferencePipeline {
    *     pipeline has finished
    */
   public static ResultsIO.Write build(Pipeline pipeline, InferenceJob job) {
+    TransformSettings transform = job.transform();
     ResultsIO.Write write = ResultsIO.write()
         .to(job.output())
         .withInputs(job.inputs())
         .withFormat(job.format())
-        .withParquetColumns(columns(job.model().task()));
+        .withParquetColumns(columns(job.model().task()))
+        .withAssembleWith(transform.assembleWith())
+        .withAllOrNothing(transform.allOrNothing());
     pipeline
         .apply("ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)))
         // One file per worker bundle, so files are read and scored in parallel.
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("Read", JsonlIO.read().withMaxRecordBytes(job.maxRecordBytes()))
+        .apply("Read", read(job))
         .apply("Predict", ParDo.of(new PredictFn(job)))
         .setCoder(ResultRecord.Coder.of())
         .apply("Write", write);
     return write;
+  }
+
+  /** The reader for the job's split type, compression, payload limit and content type. */
+  static RecordsIO.Read read(InferenceJob job) {
+    TransformSettings transform = job.transform();
+    RecordMapping mapping = transform.mapping(job.model().task());
+    RecordsIO.Read read = RecordsIO.read()
+        .withSplitType(transform.splitType())
+        .withCompression(transform.compression())
+        .withMaxRecordBytes(job.maxRecordBytes())
+        .withMaxPayloadMb(transform.maxPayloadMb());
+    if (mapping.binaryRecords()) {
+      read = read.withBinaryRecords();
+    }
+    if (mapping.csvLines()) {
+      read = read.withHeaderLine(RecordMapping::isCsvHeader);
+    }
+    return read;
   }
 
   /** Typed Parquet columns for tasks whose output has a fixed shape. */

@@ -1,5 +1,6 @@
 package ai.hubbatch.pipeline;
 
+import ai.hubbatch.io.ResultsIO;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.beam.sdk.PipelineResult;
@@ -24,10 +25,11 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param realTokens tokens before padding
  * @param paddedTokens tokens the engine computed over
  * @param modelLoadMillis time to load the model, or -1 if unknown
+ * @param objectsFailed inputs that got no output because a record failed (SageMaker's rule)
  */
 public record JobSummary(PipelineResult.State state, double seconds, long read, long blank,
     long outputs, long failed, long batches, long realTokens, long paddedTokens,
-    long modelLoadMillis) {
+    long modelLoadMillis, long objectsFailed) {
 
   /** Reads the summary of a finished pipeline. */
   public static JobSummary of(PipelineResult result, double seconds) {
@@ -49,7 +51,8 @@ public record JobSummary(PipelineResult.State state, double seconds, long read, 
         counter(metrics, HubbatchMetrics.BATCHES),
         counter(metrics, HubbatchMetrics.REAL_TOKENS),
         counter(metrics, HubbatchMetrics.PADDED_TOKENS),
-        load);
+        load,
+        counter(metrics, ResultsIO.OBJECTS_FAILED));
   }
 
   private static long counter(MetricQueryResults metrics, String name) {
@@ -83,6 +86,10 @@ public record JobSummary(PipelineResult.State state, double seconds, long read, 
     out.printf(Locale.ROOT, "  outputs        %,d%n", outputs);
     out.printf(Locale.ROOT, "  errors         %,d%s%n", failed,
         failed > 0 ? " (see " + errorsFile + ")" : "");
+    if (objectsFailed > 0) {
+      out.printf(Locale.ROOT, "  no output      %,d input(s) with failed records (SageMaker rule)%n",
+          objectsFailed);
+    }
     out.printf(Locale.ROOT, "  throughput     %.1f records/s, %.0f tokens/s%n",
         recordsPerSecond(), tokensPerSecond());
     out.printf(Locale.ROOT, "  batches        %,d (padding efficiency %.3f)%n", batches,

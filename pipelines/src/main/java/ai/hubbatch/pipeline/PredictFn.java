@@ -2,13 +2,14 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
-import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.BatchReport;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
+import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,12 +26,16 @@ import org.joda.time.Instant;
  * buffer's size or the end of the bundle; then all held records are sorted by length, cut into
  * token-budget batches and answered. No state or timers, so it runs on every Beam runner.
  *
+ * <p>Records become requests, and responses outputs, through the job's {@link RecordMapping}
+ * (content type, filters, join, Accept); a record it cannot map fails alone.
+ *
  * <p>The model is loaded once per JVM ({@link SharedModels}); each DoFn instance, which Beam uses
  * from one thread at a time, holds its own predictor.
  */
 final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   private final InferenceJob job;
+  private final RecordMapping mapping;
 
   private final Counter out = Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_OUT);
   private final Counter failed =
@@ -60,6 +65,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   PredictFn(InferenceJob job) {
     this.job = job;
+    this.mapping = job.transform().mapping(job.model().task());
   }
 
   @Setup
@@ -78,12 +84,18 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   @ProcessElement
   public void process(@Element SourceRecord record, OutputReceiver<ResultRecord> receiver) {
     if (!record.readable()) {
-      emit(ResultRecord.error(record.file(), record.line(), record.readError(), record.text()),
-          receiver::output);
+      emit(ResultRecord.error(record, record.readError()), receiver::output);
+      return;
+    }
+    PendingRequest request;
+    try {
+      request = predictor.prepare(mapping.request(record));
+    } catch (InvalidRequestException e) {
+      emit(ResultRecord.error(record, e.getMessage()), receiver::output);
       return;
     }
     held.add(record);
-    pending.add(predictor.prepare(record.text()));
+    pending.add(request);
     if (held.size() >= job.sortBuffer()) {
       flush(receiver::output);
     }
@@ -114,15 +126,15 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     pending.clear();
   }
 
-  private static ResultRecord result(SourceRecord record, Outcome outcome) {
+  private ResultRecord result(SourceRecord record, Outcome outcome) {
     if (outcome.isSuccess()) {
       try {
-        return ResultRecord.output(record.file(), record.line(), Json.write(outcome.response()));
-      } catch (IllegalArgumentException e) {
-        return ResultRecord.error(record.file(), record.line(), e.getMessage(), record.text());
+        return ResultRecord.output(record, mapping.output(record, outcome.response()));
+      } catch (InvalidRequestException | IllegalArgumentException e) { // NaN has no JSON
+        return ResultRecord.error(record, e.getMessage());
       }
     }
-    return ResultRecord.error(record.file(), record.line(), outcome.error(), record.text());
+    return ResultRecord.error(record, outcome.error());
   }
 
   private void emit(ResultRecord result, Consumer<ResultRecord> receiver) {

@@ -1,0 +1,17 @@
+package ai.hubbatch.pipeline.dataprocessing;
+
+/** SageMaker's {@code DataProcessing.JoinSource}: whether outputs are joined to their input. */
+public enum JoinSource {
+  NONE,
+  INPUT;
+
+  /** Parses {@code None} or {@code Input}, in any case. */
+  public static JoinSource parse(String name) {
+    for (JoinSource value : values()) {
+      if (value.name().equalsIgnoreCase(name.trim())) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("Unknown JoinSource '" + name + "': use None or Input");
+  }
+}
