@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** sentence-similarity with the real all-MiniLM-L6-v2 weights on both engines. */
 class SentenceSimilarityTest {
@@ -27,8 +26,8 @@ class SentenceSimilarityTest {
   }
 
   @Test
-  void publishedCosineOnPyTorch(@TempDir Path dir) throws Exception {
-    check(TestModels.torchScriptModel(dir.resolve("torch")).path(), "pytorch");
+  void publishedCosineOnPyTorch() throws Exception {
+    check(TestModels.torchScriptModel().path(), "pytorch");
   }
 
   private static void check(Path folder, String engine) throws Exception {
