@@ -9,6 +9,7 @@ import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.TaskInference;
@@ -17,8 +18,6 @@ import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobRunner;
 import ai.hubbatch.pipeline.JobSummary;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,9 +60,14 @@ final class RunCommand implements Callable<Integer> {
   String task;
 
   @Option(names = "--model", defaultValue = "${env:HF_MODEL_ID}",
-      description = "Model folder in the Hub layout (env HF_MODEL_ID); default "
-          + DefaultModel.ID + ", bundled.")
+      description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
+          + "as s3://...) (env HF_MODEL_ID); default: $SM_MODEL_DIR or /opt/ml/model when "
+          + "present, else " + DefaultModel.ID + ", bundled.")
   String model;
+
+  @Option(names = "--revision", defaultValue = "${env:HF_MODEL_REVISION}",
+      description = "Branch, tag or commit of a Hub model (env HF_MODEL_REVISION); default main.")
+  String revision;
 
   @Option(names = "--engine", defaultValue = "auto",
       description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
@@ -100,14 +104,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
+  private LocatedModel located;
+
   @Override
   public Integer call() throws Exception {
     PipelineOptions options = beamOptions();
     FileSystems.setDefaultPipelineOptions(options);
     InferenceJob job = job();
     PrintStream err = System.err;
-    err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n",
-        job.model().model().isEmpty() ? DefaultModel.ID : job.model().model(),
+    err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n", located.describe(),
         job.model().task(), job.inputs().size(), job.output());
     err.printf("hubbatch: batches of up to %d sequences and %d padded tokens, sorted over %d "
         + "records%n", batchSize, maxBatchTokens, sortBuffer);
@@ -122,27 +127,21 @@ final class RunCommand implements Callable<Integer> {
   /** Resolves everything before the pipeline exists, so mistakes fail in milliseconds. */
   InferenceJob job() throws Exception {
     List<InputFile> files = InputFiles.expand(inputs);
-    ModelFolder folder = ModelLocator.locate(model);
-    String resolvedTask = task != null && !task.isBlank()
-        ? task.trim() : TaskInference.infer(folder, Optional.empty());
-    Tasks.factory(resolvedTask);
     Optional<EngineKind> requested =
         engine.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(EngineKind.parse(engine));
+    located = ModelLocator.fromEnvironment().locate(model, revision, requested);
+    ModelFolder folder = located.folder();
+    String resolvedTask = task != null && !task.isBlank()
+        ? TaskInference.canonical(task) : TaskInference.infer(folder, located.pipelineTagIfAny());
+    Tasks.factory(resolvedTask);
     EngineKind chosen = EngineKind.select(folder, requested);
     EngineSettings settings = new EngineSettings(device, intraOpThreads, interOpThreads);
-    ModelSpec spec = new ModelSpec(modelName(), resolvedTask, chosen.djlName(), settings);
+    // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
+    ModelSpec spec = new ModelSpec(located.reference(), resolvedTask, chosen.djlName(), settings,
+        located.revision());
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(files, out, OutputFormat.parse(format), spec,
         new BatchLimits(batchSize, maxBatchTokens), sortBuffer, maxRecordBytes);
-  }
-
-  /** The model as workers should locate it: the default stays symbolic, folders absolute. */
-  private String modelName() {
-    if (model == null || model.isBlank() || model.equals(DefaultModel.ID)) {
-      return "";
-    }
-    return Files.isDirectory(Paths.get(model))
-        ? Paths.get(model).toAbsolutePath().normalize().toString() : model;
   }
 
   private PipelineOptions beamOptions() {

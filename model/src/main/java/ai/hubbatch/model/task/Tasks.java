@@ -3,7 +3,6 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.tokenize.SequenceLimits;
 import ai.hubbatch.model.tokenize.TextTokenizer;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,7 +35,7 @@ public final class Tasks {
    * @throws IllegalArgumentException listing the tasks hubbatch runs when it does not run this
    */
   public static TaskFactory factory(String name) {
-    TaskFactory factory = FACTORIES.get(name.trim().toLowerCase(Locale.ROOT));
+    TaskFactory factory = FACTORIES.get(TaskInference.family(TaskInference.canonical(name)));
     if (factory == null) {
       throw new IllegalArgumentException(
           "hubbatch does not run the task '" + name + "'. Tasks it runs: "
