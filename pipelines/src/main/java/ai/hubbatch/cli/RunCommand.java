@@ -59,13 +59,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Task name (env HF_TASK); inferred from the model when unset.")
   String task;
 
-  @Option(names = "--model", defaultValue = "${env:HF_MODEL_ID}",
+  @Option(names = "--model", defaultValue = "${sys:HF_MODEL_ID:-${env:HF_MODEL_ID}}",
       description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
           + "as s3://...) (env HF_MODEL_ID); default: $SM_MODEL_DIR or /opt/ml/model when "
           + "present, else " + DefaultModel.ID + ", bundled.")
   String model;
 
-  @Option(names = "--revision", defaultValue = "${env:HF_MODEL_REVISION}",
+  @Option(names = "--revision",
+      defaultValue = "${sys:HF_MODEL_REVISION:-${env:HF_MODEL_REVISION}}",
       description = "Branch, tag or commit of a Hub model (env HF_MODEL_REVISION); default main.")
   String revision;
 
