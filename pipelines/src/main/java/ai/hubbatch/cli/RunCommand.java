@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
       description = "jsonl (default) or parquet.")
   String format;
 
-  @Option(names = "--task", defaultValue = "${env:HF_TASK}",
+  @Option(names = "--task", defaultValue = "${sys:HF_TASK:-${env:HF_TASK}}",
       description = "Task name (env HF_TASK); inferred from the model when unset.")
   String task;
 

@@ -9,10 +9,7 @@ import ai.hubbatch.model.TestModels;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.source.DefaultModel;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -39,8 +36,6 @@ class ModelSourcesRunTest {
   @TempDir Path dir;
   private final Map<String, String> saved = new HashMap<>();
 
-  private record Result(int code, String out, String err) {}
-
   private void set(String name, String value) {
     saved.putIfAbsent(name, System.getProperty(name));
     System.setProperty(name, value);
@@ -55,23 +50,6 @@ class ModelSourcesRunTest {
         System.setProperty(name, value);
       }
     });
-  }
-
-  private Result run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
   }
 
   private Path input() throws IOException {
@@ -100,7 +78,7 @@ class ModelSourcesRunTest {
       set("HF_HUB_CACHE", dir.resolve("hf").toString());
       set("HF_MODEL_ID", DefaultModel.ID);
 
-      Result first = run("run", "-i", in.toString(), "-o", dir.resolve("out1").toString());
+      CommandRun first = run("run", "-i", in.toString(), "-o", dir.resolve("out1").toString());
       assertEquals(0, first.code(), first.err());
       assertTrue(first.err().contains("hubbatch: " + DefaultModel.ID + "@" + commit
           + ", task sentence-embeddings"), first.err());
@@ -110,13 +88,13 @@ class ModelSourcesRunTest {
           + "all-MiniLM-L6-v2/snapshots/" + commit + "/onnx/model.onnx")));
       hub.close();
 
-      Result second = run("run", "-i", in.toString(), "-o", dir.resolve("out2").toString());
+      CommandRun second = run("run", "-i", in.toString(), "-o", dir.resolve("out2").toString());
       assertEquals(0, second.code(), second.err());
       assertTrue(second.err().contains("cannot be reached"), second.err());
       assertEquals(Files.readAllLines(dir.resolve("out1/in.jsonl.out")),
           Files.readAllLines(dir.resolve("out2/in.jsonl.out")));
       assertEquals(0.03359077, firstValue(dir.resolve("out2/in.jsonl.out")), 1e-4);
-      for (Result result : List.of(first, second)) {
+      for (CommandRun result : List.of(first, second)) {
         assertFalse(result.out().contains(TOKEN) || result.err().contains(TOKEN),
             "the token was printed");
       }
@@ -141,7 +119,7 @@ class ModelSourcesRunTest {
       }
     }
     set("HF_ENDPOINT", "http://127.0.0.1:9");
-    Result result = run("run", "-i", input().toString(), "-o", dir.resolve("out").toString(),
+    CommandRun result = run("run", "-i", input().toString(), "-o", dir.resolve("out").toString(),
         "--model", archive.toUri().toString());
     assertEquals(0, result.code(), result.err());
     assertTrue(result.err().contains("hubbatch: " + archive.toUri() + " (sha256:"), result.err());

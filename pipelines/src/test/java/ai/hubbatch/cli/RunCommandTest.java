@@ -3,9 +3,6 @@ package ai.hubbatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,29 +23,14 @@ class RunCommandTest {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
   void scoresTheSampleWithTheDefaultModel() throws Exception {
     Path out = dir.resolve("out");
-    Result result = run("run", "--input", "../samples/text/reviews.jsonl", "--output",
+    CommandRun result = run("run", "--input", "../samples/text/reviews.jsonl", "--output",
         out.toString());
     assertEquals(0, result.code(), result.err());
     assertTrue(result.out().contains("outputs        48"), result.out());
@@ -62,7 +44,7 @@ class RunCommandTest {
   void exitsOneWhenRecordsFailAndNamesThem() throws Exception {
     Path in = dir.resolve("in.jsonl");
     Files.writeString(in, "{\"inputs\":\"fine\"}\n{\"inputs\":\n");
-    Result result = run("run", "-i", in.toString(), "-o", dir.resolve("out").toString());
+    CommandRun result = run("run", "-i", in.toString(), "-o", dir.resolve("out").toString());
     assertEquals(1, result.code(), result.err());
     assertTrue(result.out().contains("errors         1"), result.out());
     String error = Files.readString(dir.resolve("out/_errors.jsonl"));
@@ -73,17 +55,17 @@ class RunCommandTest {
   void refusesMistakesBeforeRunningWithExitTwo() throws Exception {
     Path in = dir.resolve("in.jsonl");
     Files.writeString(in, "{\"inputs\":\"fine\"}\n");
-    Result noInput = run("run", "-i", dir + "/missing*.jsonl", "-o", dir.toString());
+    CommandRun noInput = run("run", "-i", dir + "/missing*.jsonl", "-o", dir.toString());
     assertEquals(2, noInput.code());
     assertTrue(noInput.err().contains("No input files match"), noInput.err());
-    Result badTask = run("run", "-i", in.toString(), "-o", dir.toString(), "--task", "nope");
+    CommandRun badTask = run("run", "-i", in.toString(), "-o", dir.toString(), "--task", "nope");
     assertEquals(2, badTask.code());
     assertTrue(badTask.err().contains("hubbatch does not run the task 'nope'"), badTask.err());
-    Result badModel = run("run", "-i", in.toString(), "-o", dir.toString(), "--model",
+    CommandRun badModel = run("run", "-i", in.toString(), "-o", dir.toString(), "--model",
         dir.resolve("no-model").toString());
     assertEquals(2, badModel.code());
     assertTrue(badModel.err().contains("Model folder not found"), badModel.err());
-    Result missingOption = run("run", "-i", in.toString());
+    CommandRun missingOption = run("run", "-i", in.toString());
     assertEquals(2, missingOption.code());
   }
 
@@ -92,7 +74,8 @@ class RunCommandTest {
     Path out = dir.resolve("pq");
     Path in = dir.resolve("few.jsonl");
     Files.writeString(in, "{\"inputs\":\"This is a test.\"}\n\n{\"inputs\":[\"a\",\"b\"]}\n");
-    Result result = run("run", "-i", in.toString(), "-o", out.toString(), "--format", "parquet");
+    CommandRun result =
+        run("run", "-i", in.toString(), "-o", out.toString(), "--format", "parquet");
     assertEquals(0, result.code(), result.err());
 
     Schema schema = SchemaBuilder.record("PredictionRow").namespace("ai.hubbatch.io.parquet")

@@ -79,7 +79,8 @@ public enum EngineKind {
       }
       // DJL's exporter names the file after the folder; torch.jit.save users name it freely.
       return all.stream()
-          .filter(f -> f.endsWith(".pt") && !f.contains("/") && !CHECKPOINT_STATE.matcher(f).matches())
+          .filter(f -> f.endsWith(".pt") && !f.contains("/"))
+          .filter(f -> !CHECKPOINT_STATE.matcher(f).matches())
           .limit(1).collect(Collectors.toList());
     }
     for (String folder : List.of("onnx/", "")) {

@@ -90,7 +90,8 @@ class ModelArchiveTest {
     Path marker = located.folder().path().resolve("extracted-once");
     Files.createFile(marker);
     LocatedModel again = locator().locate(archive.toString(), null, Optional.empty());
-    assertTrue(Files.exists(again.folder().path().resolve("extracted-once")), "not extracted again");
+    assertTrue(Files.exists(again.folder().path().resolve("extracted-once")),
+        "not extracted again");
   }
 
   @Test

@@ -23,7 +23,7 @@ public final class HubSettings {
   /** The public Hub. */
   public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
 
-  /** The token variables in the order they are read: the toolkit's first, then huggingface_hub's. */
+  /** The token variables in the order they are read: the toolkit's, then huggingface_hub's. */
   public static final List<String> TOKEN_VARIABLES =
       List.of("HF_API_TOKEN", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
 

@@ -132,7 +132,8 @@ class HubClientTest {
     assertEquals(again.folder(), offline.folder());
     assertArrayEquals(files.get("onnx/model.onnx"),
         Files.readAllBytes(offline.folder().resolve("onnx/model.onnx")));
-    assertTrue(logs.toString(StandardCharsets.UTF_8).contains("cannot be reached"), logs.toString());
+    String log = logs.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("cannot be reached"), log);
 
     IOException nothingCached = assertThrows(HubUnavailableException.class,
         () -> client().snapshot("hubbatch-test/never-downloaded", "main", ONNX_AND_CONFIG));
