@@ -78,7 +78,8 @@ class ModelSourcesRunTest {
       set("HF_HUB_CACHE", dir.resolve("hf").toString());
       set("HF_MODEL_ID", DefaultModel.ID);
 
-      CommandRun first = run("run", "-i", in.toString(), "-o", dir.resolve("out1").toString());
+      CommandRun first =
+          CommandRun.of("run", "-i", in.toString(), "-o", dir.resolve("out1").toString());
       assertEquals(0, first.code(), first.err());
       assertTrue(first.err().contains("hubbatch: " + DefaultModel.ID + "@" + commit
           + ", task sentence-embeddings"), first.err());
@@ -88,7 +89,8 @@ class ModelSourcesRunTest {
           + "all-MiniLM-L6-v2/snapshots/" + commit + "/onnx/model.onnx")));
       hub.close();
 
-      CommandRun second = run("run", "-i", in.toString(), "-o", dir.resolve("out2").toString());
+      CommandRun second =
+          CommandRun.of("run", "-i", in.toString(), "-o", dir.resolve("out2").toString());
       assertEquals(0, second.code(), second.err());
       assertTrue(second.err().contains("cannot be reached"), second.err());
       assertEquals(Files.readAllLines(dir.resolve("out1/in.jsonl.out")),
@@ -119,8 +121,8 @@ class ModelSourcesRunTest {
       }
     }
     set("HF_ENDPOINT", "http://127.0.0.1:9");
-    CommandRun result = run("run", "-i", input().toString(), "-o", dir.resolve("out").toString(),
-        "--model", archive.toUri().toString());
+    CommandRun result = CommandRun.of("run", "-i", input().toString(), "-o",
+        dir.resolve("out").toString(), "--model", archive.toUri().toString());
     assertEquals(0, result.code(), result.err());
     assertTrue(result.err().contains("hubbatch: " + archive.toUri() + " (sha256:"), result.err());
     assertEquals(0.03359077, firstValue(dir.resolve("out/in.jsonl.out")), 1e-4);
