@@ -12,6 +12,7 @@ import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.TaskInference;
@@ -25,8 +26,6 @@ import ai.hubbatch.pipeline.dataprocessing.ContentType;
 import ai.hubbatch.pipeline.dataprocessing.JoinSource;
 import ai.hubbatch.pipeline.dataprocessing.JsonPath;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,14 +115,20 @@ class RunCommand implements Callable<Integer> {
       description = "jsonl (default) or parquet.")
   String format;
 
-  @Option(names = "--task", defaultValue = "${env:HF_TASK}",
+  @Option(names = "--task", defaultValue = "${sys:HF_TASK:-${env:HF_TASK}}",
       description = "Task name (env HF_TASK); inferred from the model when unset.")
   String task;
 
-  @Option(names = "--model", defaultValue = "${env:HF_MODEL_ID}",
-      description = "Model folder in the Hub layout (env HF_MODEL_ID); default "
-          + DefaultModel.ID + ", bundled.")
+  @Option(names = "--model", defaultValue = "${sys:HF_MODEL_ID:-${env:HF_MODEL_ID}}",
+      description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
+          + "as s3://...) (env HF_MODEL_ID); default: $SM_MODEL_DIR or /opt/ml/model when "
+          + "present, else " + DefaultModel.ID + ", bundled.")
   String model;
+
+  @Option(names = "--revision",
+      defaultValue = "${sys:HF_MODEL_REVISION:-${env:HF_MODEL_REVISION}}",
+      description = "Branch, tag or commit of a Hub model (env HF_MODEL_REVISION); default main.")
+  String revision;
 
   @Option(names = "--engine", defaultValue = "auto",
       description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
@@ -160,6 +165,8 @@ class RunCommand implements Callable<Integer> {
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
+  private LocatedModel located;
+
   @Override
   public Integer call() throws Exception {
     PipelineOptions options = beamOptions();
@@ -167,8 +174,7 @@ class RunCommand implements Callable<Integer> {
     FileSystems.setDefaultPipelineOptions(options);
     InferenceJob job = job();
     PrintStream err = System.err;
-    err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n",
-        job.model().model().isEmpty() ? DefaultModel.ID : job.model().model(),
+    err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n", located.describe(),
         job.model().task(), job.inputs().size(), job.output());
     err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
     err.printf("hubbatch: batches of up to %d sequences and %d padded tokens, sorted over %d "
@@ -193,15 +199,18 @@ class RunCommand implements Callable<Integer> {
           ? "--output" : "--input") + ": say what to read and where to write");
     }
     List<InputFile> files = listInputs();
-    ModelFolder folder = ModelLocator.locate(model);
-    String resolvedTask = task != null && !task.isBlank()
-        ? task.trim() : TaskInference.infer(folder, Optional.empty());
-    Tasks.factory(resolvedTask);
     Optional<EngineKind> requested =
         engine.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(EngineKind.parse(engine));
+    located = ModelLocator.fromEnvironment().locate(model, revision, requested);
+    ModelFolder folder = located.folder();
+    String resolvedTask = task != null && !task.isBlank()
+        ? TaskInference.canonical(task) : TaskInference.infer(folder, located.pipelineTagIfAny());
+    Tasks.factory(resolvedTask);
     EngineKind chosen = EngineKind.select(folder, requested);
     EngineSettings settings = new EngineSettings(device, intraOpThreads, interOpThreads);
-    ModelSpec spec = new ModelSpec(modelName(), resolvedTask, chosen.djlName(), settings);
+    // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
+    ModelSpec spec = new ModelSpec(located.reference(), resolvedTask, chosen.djlName(), settings,
+        located.revision());
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(files, out, OutputFormat.parse(format), spec,
         new BatchLimits(batchSize, maxBatchTokens), sortBuffer, maxRecordBytes, settings());
@@ -251,15 +260,6 @@ class RunCommand implements Callable<Integer> {
         outputFilter == null ? d.outputFilter() : JsonPath.parse(outputFilter, "--output-filter"),
         compressionType,
         sagemakerStrict || d.allOrNothing());
-  }
-
-  /** The model as workers should locate it: the default stays symbolic, folders absolute. */
-  private String modelName() {
-    if (model == null || model.isBlank() || model.equals(DefaultModel.ID)) {
-      return "";
-    }
-    return Files.isDirectory(Paths.get(model))
-        ? Paths.get(model).toAbsolutePath().normalize().toString() : model;
   }
 
   private PipelineOptions beamOptions() {

@@ -1,22 +1,39 @@
 package ai.hubbatch.model.engine;
 
 import ai.hubbatch.model.source.ModelFolder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-/** The DJL engines hubbatch runs, and how each one's weights are found in a model folder. */
+/**
+ * The DJL engines hubbatch runs, and how each one's weights are found in a model repository,
+ * on the disk or in a Hub listing, so only one weight format is ever downloaded.
+ */
 public enum EngineKind {
   /** TorchScript ({@code *.pt}, as exported for DJL or by {@code torch.jit.trace}) on libtorch. */
   PYTORCH("PyTorch"),
-  /** ONNX ({@code onnx/model.onnx} or {@code model.onnx}, as Hub exports lay it out). */
+  /**
+   * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it
+   * out, or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx},
+   * {@code decoder_model_merged.onnx}, or {@code decoder_model.onnx} with
+   * {@code decoder_with_past_model.onnx}), each with its external data files.
+   */
   ONNX_RUNTIME("OnnxRuntime");
+
+  /** Training checkpoints that share TorchScript's extension but hold no model. */
+  private static final Pattern CHECKPOINT_STATE =
+      Pattern.compile("(optimizer|scheduler|scaler|rng_state.*)\\.pt");
+  /** Weights hubbatch cannot run, named in the error that says what to do instead. */
+  private static final Pattern CHECKPOINT_WEIGHTS = Pattern.compile(
+      "([^/]*/)?(.*\\.safetensors|pytorch_model.*\\.bin|tf_model\\.h5|flax_model\\.msgpack)");
+  private static final int FILES_SHOWN = 20;
 
   private final String djlName;
 
@@ -49,56 +66,118 @@ public enum EngineKind {
     }
   }
 
-  /** The weights file this engine would load from the folder, if the folder has one. */
+  /**
+   * The files this engine loads from a repository, main file first; empty when it has none.
+   *
+   * @param files the repository's files, relative and {@code /}-separated
+   */
+  public List<String> weightFiles(Collection<String> files) {
+    Set<String> all = new TreeSet<>(files);
+    if (this == PYTORCH) {
+      if (all.contains("model.pt")) {
+        return List.of("model.pt");
+      }
+      // DJL's exporter names the file after the folder; torch.jit.save users name it freely.
+      return all.stream()
+          .filter(f -> f.endsWith(".pt") && !f.contains("/"))
+          .filter(f -> !CHECKPOINT_STATE.matcher(f).matches())
+          .limit(1).collect(Collectors.toList());
+    }
+    for (String folder : List.of("onnx/", "")) {
+      if (all.contains(folder + "model.onnx")) {
+        return withExternalData(all, List.of(folder + "model.onnx"));
+      }
+    }
+    for (String folder : List.of("onnx/", "")) {
+      List<String> chosen = new ArrayList<>();
+      if (all.contains(folder + "encoder_model.onnx")) {
+        chosen.add(folder + "encoder_model.onnx");
+      }
+      if (all.contains(folder + "decoder_model_merged.onnx")) {
+        chosen.add(folder + "decoder_model_merged.onnx");
+      } else if (all.contains(folder + "decoder_model.onnx")) {
+        chosen.add(folder + "decoder_model.onnx");
+        if (all.contains(folder + "decoder_with_past_model.onnx")) {
+          chosen.add(folder + "decoder_with_past_model.onnx");
+        }
+      }
+      if (chosen.stream().anyMatch(f -> f.contains("decoder_"))) {
+        return withExternalData(all, chosen);
+      }
+    }
+    return List.of();
+  }
+
+  /** The main weights file this engine would load from the folder, if the folder has one. */
   public Optional<Path> weights(ModelFolder folder) {
-    if (this == ONNX_RUNTIME) {
-      return folder.file("onnx/model.onnx").or(() -> folder.file("model.onnx"));
-    }
-    Optional<Path> named = folder.file("model.pt");
-    if (named.isPresent()) {
-      return named;
-    }
-    // DJL's exporter names the file after the folder; torch.jit.save users name it freely.
-    try (Stream<Path> files = Files.list(folder.path())) {
-      List<Path> pts =
-          files.filter(f -> f.toString().endsWith(".pt") && Files.isRegularFile(f))
-              .sorted()
-              .collect(Collectors.toList());
-      return pts.isEmpty() ? Optional.empty() : Optional.of(pts.get(0));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return weightFiles(folder.listFiles()).stream().findFirst().map(folder.path()::resolve);
   }
 
   /**
-   * Picks the engine for a folder: TorchScript first, then ONNX, unless the user chose one.
+   * Picks the engine for a model folder: TorchScript first, then ONNX, unless the user chose one.
    *
    * @throws IllegalArgumentException naming the files found and the ways out when neither
    *     format is there
    */
   public static EngineKind select(ModelFolder folder, Optional<EngineKind> requested) {
+    return select(folder.listFiles(), requested, folder.displayName());
+  }
+
+  /**
+   * Picks the engine for a repository from its file listing: TorchScript first, then ONNX,
+   * unless the user chose one.
+   *
+   * @param model the model's name, for messages
+   * @throws IllegalArgumentException naming the model, the files found and the ways out when
+   *     the repository has no weights the engine runs
+   */
+  public static EngineKind select(Collection<String> files, Optional<EngineKind> requested,
+      String model) {
     if (requested.isPresent()) {
       EngineKind kind = requested.get();
-      if (kind.weights(folder).isEmpty()) {
-        throw new IllegalArgumentException(
-            "The model " + folder.displayName() + " has no " + kind.formatName() + " weights. "
-                + "Files found: " + folder.listFiles());
+      if (kind.weightFiles(files).isEmpty()) {
+        throw new IllegalArgumentException("The model " + model + " has no " + kind.formatName()
+            + " weights. Files found: " + shown(files) + ".");
       }
       return kind;
     }
     for (EngineKind kind : values()) {
-      if (kind.weights(folder).isPresent()) {
+      if (!kind.weightFiles(files).isEmpty()) {
         return kind;
       }
     }
-    throw new IllegalArgumentException(
-        "The model " + folder.displayName() + " has neither TorchScript (*.pt) nor ONNX "
-            + "(onnx/model.onnx, model.onnx) weights. Files found: " + folder.listFiles()
-            + ". Point at a revision or a mirror repository with an ONNX export, or export one "
-            + "(optimum-cli export onnx --model <id> <folder>).");
+    List<String> checkpoints = files.stream()
+        .filter(f -> CHECKPOINT_WEIGHTS.matcher(f).matches()).sorted().toList();
+    throw new IllegalArgumentException("The model " + model + " has neither TorchScript (*.pt) "
+        + "nor ONNX (onnx/model.onnx, model.onnx, or optimum's encoder_model.onnx and "
+        + "decoder_model_merged.onnx) weights"
+        + (checkpoints.isEmpty() ? "" : "; it has only " + shown(checkpoints)
+            + ", which hubbatch does not run")
+        + ". Files found: " + shown(files) + ". Point at a revision (HF_MODEL_REVISION) or a "
+        + "mirror repository that has an ONNX export (many models have one under onnx-community/"
+        + " or Xenova/), or export one (optimum-cli export onnx --model " + model + " <folder>) "
+        + "and pass --model <folder>.");
+  }
+
+  private static List<String> withExternalData(Set<String> all, List<String> onnx) {
+    List<String> files = new ArrayList<>();
+    for (String model : onnx) {
+      files.add(model);
+      // Models over 2 GB keep their tensors beside the graph: model.onnx_data, model.onnx.data.
+      all.stream().filter(f -> f.startsWith(model + "_data") || f.equals(model + ".data"))
+          .forEach(files::add);
+    }
+    return files;
+  }
+
+  private static String shown(Collection<String> files) {
+    List<String> sorted = files.stream().sorted().toList();
+    return sorted.size() <= FILES_SHOWN ? sorted.toString()
+        : sorted.subList(0, FILES_SHOWN) + " and " + (sorted.size() - FILES_SHOWN) + " more";
   }
 
   private String formatName() {
-    return this == PYTORCH ? "TorchScript (*.pt)" : "ONNX (onnx/model.onnx or model.onnx)";
+    return this == PYTORCH ? "TorchScript (*.pt)"
+        : "ONNX (onnx/model.onnx, model.onnx, or optimum's encoder/decoder files)";
   }
 }

@@ -3,6 +3,7 @@ package ai.hubbatch.model.inference;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.EncoderModel;
 import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.Task;
@@ -44,12 +45,14 @@ public final class LoadedModel implements AutoCloseable {
    */
   public static LoadedModel load(ModelSpec spec) throws IOException {
     long start = System.nanoTime();
-    ModelFolder folder = ModelLocator.locate(spec.model());
-    String taskName =
-        spec.task() != null ? spec.task() : TaskInference.infer(folder, Optional.empty());
+    Optional<EngineKind> requested = Optional.ofNullable(spec.engine()).map(EngineKind::parse);
+    LocatedModel located =
+        ModelLocator.fromEnvironment().locate(spec.model(), spec.revision(), requested);
+    ModelFolder folder = located.folder();
+    String taskName = spec.task() != null ? TaskInference.canonical(spec.task())
+        : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
-    EngineKind engine =
-        EngineKind.select(folder, Optional.ofNullable(spec.engine()).map(EngineKind::parse));
+    EngineKind engine = EngineKind.select(folder, requested);
     TextTokenizer tokenizer = TextTokenizer.load(folder, factory.maxLength(folder));
     try {
       EncoderModel encoder = EncoderModel.load(folder, engine, spec.settings());

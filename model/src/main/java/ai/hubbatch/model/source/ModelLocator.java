@@ -1,22 +1,214 @@
 package ai.hubbatch.model.source;
 
+import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.source.hub.HubClient;
+import ai.hubbatch.model.source.hub.HubSettings;
+import ai.hubbatch.model.source.hub.HubSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Turns what a user names as the model into a local Hub-layout folder. */
+/**
+ * Turns what a user names as the model into a local Hub-layout folder, wherever the model is
+ * kept. In this order:
+ *
+ * <ol>
+ *   <li>nothing named: the SageMaker model folder ({@code $SM_MODEL_DIR}, else
+ *       {@code /opt/ml/model} when it holds files), else the bundled default model;
+ *   <li>a name ending in {@code .tar.gz} or {@code .tgz}: a model archive, a local file or a URI
+ *       ({@code s3://...}, {@code file://...}) read through {@link RemoteFiles}, extracted
+ *       safely into hubbatch's cache;
+ *   <li>an existing folder;
+ *   <li>a Hub id ({@code org/name}): downloaded into the Hub cache at the revision's commit.
+ * </ol>
+ *
+ * <pre>{@code
+ * LocatedModel model = ModelLocator.fromEnvironment()
+ *     .locate("sentence-transformers/all-MiniLM-L6-v2", "main", Optional.empty());
+ * }</pre>
+ *
+ * <p>Immutable; {@code withX()} return copies.
+ */
 public final class ModelLocator {
 
-  private ModelLocator() {}
+  private static final Logger LOG = LoggerFactory.getLogger(ModelLocator.class);
+  /** Where SageMaker leaves the extracted model.tar.gz. */
+  public static final Path SAGEMAKER_MODEL_DIR = Paths.get("/opt/ml/model");
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]+://.*");
+  private static final String SHA256 = "sha256:";
+
+  private final HubSettings hub;
+  private final RemoteFiles remote;
+  private final Path cache;
+  private final Path sageMakerDir;
+  private final boolean sageMakerDirRequired;
+
+  private ModelLocator(HubSettings hub, RemoteFiles remote, Path cache, Path sageMakerDir,
+      boolean sageMakerDirRequired) {
+    this.hub = hub;
+    this.remote = remote;
+    this.cache = cache;
+    this.sageMakerDir = sageMakerDir;
+    this.sageMakerDirRequired = sageMakerDirRequired;
+  }
 
   /**
-   * Locates a model.
+   * Settings from the environment: the Hub's ({@link HubSettings#fromEnvironment()}),
+   * {@code SM_MODEL_DIR}, hubbatch's cache, and the {@link RemoteFiles} on the class path.
+   */
+  public static ModelLocator fromEnvironment() {
+    Optional<String> smModelDir = Settings.get("SM_MODEL_DIR");
+    RemoteFiles remote = ServiceLoader.load(RemoteFiles.class).findFirst()
+        .orElse((uri, target) -> {
+          throw new IllegalArgumentException("Nothing here reads " + uri + ": remote model "
+              + "archives are read through Apache Beam's file systems, which hubbatch run "
+              + "provides; copy the archive to a local file otherwise.");
+        });
+    return new ModelLocator(HubSettings.fromEnvironment(), remote, CacheFolders.hubbatch(),
+        smModelDir.map(Paths::get).orElse(SAGEMAKER_MODEL_DIR), smModelDir.isPresent());
+  }
+
+  /**
+   * Locates a model from the environment's settings, at its default revision, with the engine
+   * picked from its files; for callers that only need the folder.
    *
-   * @param model empty or null for {@link DefaultModel}, else a local folder path
-   * @throws IllegalArgumentException if the folder does not exist
+   * @throws IllegalArgumentException if the model cannot be found or used, saying what to do
+   * @throws UncheckedIOException if it cannot be fetched
    */
   public static ModelFolder locate(String model) {
-    if (model == null || model.isBlank() || model.equals(DefaultModel.ID)) {
-      return DefaultModel.folder();
+    try {
+      return fromEnvironment().locate(model, null, Optional.empty()).folder();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return ModelFolder.open(Paths.get(model));
+  }
+
+  public ModelLocator withHub(HubSettings value) {
+    return new ModelLocator(value, remote, cache, sageMakerDir, sageMakerDirRequired);
+  }
+
+  public ModelLocator withRemoteFiles(RemoteFiles value) {
+    return new ModelLocator(hub, value, cache, sageMakerDir, sageMakerDirRequired);
+  }
+
+  /** A copy that extracts archives under this hubbatch cache folder. */
+  public ModelLocator withCache(Path value) {
+    return new ModelLocator(hub, remote, value, sageMakerDir, sageMakerDirRequired);
+  }
+
+  /** A copy that uses this folder when no model is named, as {@code SM_MODEL_DIR} does. */
+  public ModelLocator withSageMakerModelDir(Path value) {
+    return new ModelLocator(hub, remote, cache, value, true);
+  }
+
+  public HubSettings hub() {
+    return hub;
+  }
+
+  /**
+   * Locates a model, fetching it when needed.
+   *
+   * @param model a Hub id, a folder, a model archive (path or URI), or empty or null for the
+   *     SageMaker model folder or else the bundled default model
+   * @param revision for a Hub id, a branch, tag or commit (null: {@code main}); for an archive, the
+   *     {@code sha256:<hex>} it must have (what {@link LocatedModel#revision()} gave); else unused
+   * @param engine the engine the user chose, or empty; for a Hub id, only its weights download
+   * @throws IllegalArgumentException if the model cannot be found or used, saying what to do
+   * @throws IOException if it cannot be fetched
+   */
+  public LocatedModel locate(String model, String revision, Optional<EngineKind> engine)
+      throws IOException {
+    String name = model == null ? "" : model.trim();
+    if (name.isEmpty()) {
+      if (sageMakerDirRequired || holdsFiles(sageMakerDir)) {
+        return folder(sageMakerDir);
+      }
+      return new LocatedModel(DefaultModel.folder(), "", null, null);
+    }
+    if (ModelArchive.isArchiveName(name)) {
+      return archive(name, revision);
+    }
+    if (URI_SCHEME.matcher(name).matches()) {
+      throw new IllegalArgumentException("hubbatch reads remote models as model archives: " + name
+          + " does not end in .tar.gz. Pack the model folder (tar czf model.tar.gz -C <folder> .)"
+          + " or give a Hub id or a local folder.");
+    }
+    Path path = Paths.get(name);
+    if (Files.isDirectory(path)) {
+      return folder(path);
+    }
+    if (!HubClient.isRepoId(name) || name.startsWith(".")) {
+      throw new IllegalArgumentException("Model folder not found: " + path.toAbsolutePath()
+          + " (nor is it a Hub model id, org/name)");
+    }
+    String rev = revision == null || revision.isBlank() ? "main" : revision.trim();
+    HubSnapshot snapshot = new HubClient(hub).snapshot(name, rev,
+        files -> ModelFiles.needed(files, engine, name));
+    return new LocatedModel(ModelFolder.open(snapshot.folder()), name, snapshot.commit(),
+        snapshot.pipelineTag());
+  }
+
+  private static LocatedModel folder(Path path) {
+    ModelFolder folder = ModelFolder.open(path);
+    return new LocatedModel(folder, folder.path().toString(), null, null);
+  }
+
+  /** Extracts an archive once per content; a pinned digest that is cached needs no fetch. */
+  private LocatedModel archive(String name, String revision) throws IOException {
+    ModelArchive archives = ModelArchive.inCache(cache.resolve("archives"));
+    Optional<String> pinned = Optional.ofNullable(revision).filter(r -> r.startsWith(SHA256))
+        .map(r -> r.substring(SHA256.length()));
+    boolean remoteUri = URI_SCHEME.matcher(name).matches();
+    String reference = remoteUri ? name : Paths.get(name).toAbsolutePath().normalize().toString();
+    Optional<Path> done = pinned.flatMap(archives::extracted);
+    if (done.isPresent()) {
+      return new LocatedModel(ModelFolder.open(done.get()), reference, revision, null);
+    }
+    Path local = Paths.get(name);
+    Path download = null;
+    try {
+      if (remoteUri) {
+        Path downloads = cache.resolve("downloads");
+        Files.createDirectories(downloads);
+        download = downloads.resolve(UUID.randomUUID() + ".tar.gz");
+        LOG.info("Copying {}", name);
+        remote.copy(name, download);
+        local = download;
+      } else if (!Files.isRegularFile(local)) {
+        throw new IllegalArgumentException("Model archive not found: " + reference);
+      }
+      String sha256 = ModelArchive.sha256(local);
+      if (pinned.isPresent() && !pinned.get().equals(sha256)) {
+        throw new IllegalArgumentException("The model archive " + name + " changed after the job"
+            + " started (sha256 " + sha256 + ", not " + pinned.get() + "); run the job again.");
+      }
+      Path folder = archives.extract(local, sha256);
+      LOG.info("Model archive {} (sha256 {}) is in {}", name, sha256, folder);
+      return new LocatedModel(ModelFolder.open(folder), reference, SHA256 + sha256, null);
+    } finally {
+      if (download != null) {
+        Files.deleteIfExists(download);
+      }
+    }
+  }
+
+  private static boolean holdsFiles(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(folder)) {
+      return entries.findAny().isPresent();
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

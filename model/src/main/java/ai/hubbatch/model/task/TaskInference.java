@@ -3,14 +3,18 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Infers a model's task from its files when {@code HF_TASK} is not set, as the Inference Toolkit
  * does from {@code config.json}'s {@code architectures}, but right where the toolkit is wrong:
- * Tapas is table question answering, vision and audio heads map to their tasks, and
- * sentence-transformers folders are sentence embeddings.
+ * Tapas is table question answering, vision and audio heads map to their tasks,
+ * sentence-transformers folders are sentence embeddings, and the Hub's {@code pipeline_tag}
+ * decides where a bare encoder's architecture does not. Also reads task names as transformers
+ * does, aliases included.
  */
 public final class TaskInference {
 
@@ -46,15 +50,34 @@ public final class TaskInference {
     SUFFIXES.put("MTModel", "text2text-generation");
     SUFFIXES.put("EncoderDecoderModel", "text2text-generation");
     SUFFIXES.put("T5WithLMHeadModel", "text2text-generation");
-    // A bare encoder (BertModel, XLMRobertaModel): its output is the features themselves.
-    SUFFIXES.put("Model", "feature-extraction");
   }
+
+  /** A bare encoder (BertModel, XLMRobertaModel): its output is the features themselves. */
+  private static final String BARE_ENCODER = "Model";
+
+  /** transformers' task aliases. */
+  private static final Map<String, String> ALIASES = Map.of(
+      "sentiment-analysis", "text-classification",
+      "ner", "token-classification",
+      "vqa", "visual-question-answering",
+      "text-to-speech", "text-to-audio");
+
+  /**
+   * The Hub tags sentence-transformers models {@code sentence-similarity}; a batch job over such
+   * a model wants their embeddings. Asked for by name, sentence-similarity is its own task.
+   */
+  private static final Map<String, String> PIPELINE_TAGS =
+      Map.of("sentence-similarity", SentenceEmbeddingsTask.NAME);
+
+  /** transformers' parametrized translation task: {@code translation_en_to_fr}. */
+  private static final Pattern TRANSLATION = Pattern.compile("translation_[a-z]{2,3}_to_[a-z]{2,3}");
 
   private TaskInference() {}
 
   /**
-   * The task for a folder: sentence-transformers files first, then the first architecture,
-   * then the Hub's {@code pipeline_tag} when the caller has one.
+   * The task for a folder: sentence-transformers files first, then the first architecture's head
+   * (as the Inference Toolkit reads it, so toolkit users get the same task), then the Hub's
+   * {@code pipeline_tag} when the caller has one, then a bare encoder's feature extraction.
    *
    * @throws IllegalArgumentException naming the understood architectures and HF_TASK otherwise
    */
@@ -71,14 +94,34 @@ public final class TaskInference {
         }
       }
     }
-    if (pipelineTag.isPresent()) {
-      return pipelineTag.get();
+    if (pipelineTag.isPresent() && !pipelineTag.get().isBlank()) {
+      String tag = canonical(pipelineTag.get());
+      return PIPELINE_TAGS.getOrDefault(tag, tag);
+    }
+    if (architecture.endsWith(BARE_ENCODER)) {
+      return FeatureExtractionTask.NAME;
     }
     String found = architecture.isEmpty() ? "no architectures in config.json" : architecture;
     throw new IllegalArgumentException(
         "The task of " + folder.displayName() + " couldn't be inferred from " + found
             + ". hubbatch infers tasks from architectures ending with " + SUFFIXES.keySet()
+            + " or " + BARE_ENCODER
             + " and from sentence-transformers' modules.json. Set HF_TASK (or --task) to "
             + "define the task.");
+  }
+
+  /**
+   * A task name as transformers reads it: trimmed, lower case, aliases resolved
+   * ({@code sentiment-analysis} is {@code text-classification}, {@code ner} is
+   * {@code token-classification}); {@code translation_xx_to_yy} stays, as it names the languages.
+   */
+  public static String canonical(String name) {
+    String task = name.trim().toLowerCase(Locale.ROOT);
+    return ALIASES.getOrDefault(task, task);
+  }
+
+  /** The task a canonical name belongs to: {@code translation} for {@code translation_en_to_fr}. */
+  public static String family(String canonical) {
+    return TRANSLATION.matcher(canonical).matches() ? "translation" : canonical;
   }
 }

@@ -20,14 +20,11 @@ public final class Tasks {
         new SentenceEmbeddingsTask(tokenizer, Pooling.of(folder))));
     FACTORIES.put(SentenceSimilarityTask.NAME, sentenceTransformers((folder, tokenizer) ->
         new SentenceSimilarityTask(tokenizer, Pooling.of(folder))));
-    for (String name : List.of(TextClassificationTask.NAME, "sentiment-analysis")) {
-      FACTORIES.put(name, (folder, tokenizer) ->
-          new TextClassificationTask(name, tokenizer, Labels.of(folder)));
-    }
-    for (String name : List.of(TokenClassificationTask.NAME, "ner")) {
-      FACTORIES.put(name, (folder, tokenizer) ->
-          new TokenClassificationTask(name, tokenizer, Labels.of(folder)));
-    }
+    // Aliases (sentiment-analysis, ner) reach these through TaskInference.canonical.
+    FACTORIES.put(TextClassificationTask.NAME, (folder, tokenizer) ->
+        new TextClassificationTask(TextClassificationTask.NAME, tokenizer, Labels.of(folder)));
+    FACTORIES.put(TokenClassificationTask.NAME, (folder, tokenizer) ->
+        new TokenClassificationTask(TokenClassificationTask.NAME, tokenizer, Labels.of(folder)));
     for (String name : List.of(RankingTask.NAME, "text-ranking", "ranking")) {
       FACTORIES.put(name, (folder, tokenizer) ->
           new RankingTask(name, tokenizer, Labels.of(folder)));
@@ -62,7 +59,7 @@ public final class Tasks {
    * @throws IllegalArgumentException listing the tasks hubbatch runs when it does not run this
    */
   public static TaskFactory factory(String name) {
-    TaskFactory factory = FACTORIES.get(name.trim().toLowerCase(Locale.ROOT));
+    TaskFactory factory = FACTORIES.get(TaskInference.family(TaskInference.canonical(name)));
     if (factory == null) {
       throw new IllegalArgumentException(
           "hubbatch does not run the task '" + name + "'. Tasks it runs: "

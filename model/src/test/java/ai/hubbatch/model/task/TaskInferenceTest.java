@@ -1,6 +1,7 @@
 package ai.hubbatch.model.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import ai.hubbatch.model.source.ModelFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,5 +61,38 @@ class TaskInferenceTest {
     assertEquals("fill-mask",
         TaskInference.infer(ModelFolder.open(dir), Optional.of("fill-mask")),
         "the Hub's pipeline_tag is the last resort");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "XLMRobertaModel, text-classification, text-classification",
+    "BertForMaskedLM, zero-shot-classification, fill-mask",
+    "BertModel, sentence-similarity, sentence-embeddings",
+  })
+  void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag,
+      String task) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
+    assertEquals(task, TaskInference.infer(ModelFolder.open(dir), Optional.of(tag)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "sentiment-analysis, text-classification, text-classification",
+    "NER, token-classification, token-classification",
+    "' Feature-Extraction ', feature-extraction, feature-extraction",
+    "translation_en_to_fr, translation_en_to_fr, translation",
+    "translation, translation, translation",
+  })
+  void readsTaskNamesAsTransformersDoes(String name, String canonical, String family) {
+    assertEquals(canonical, TaskInference.canonical(name));
+    assertEquals(family, TaskInference.family(TaskInference.canonical(name)));
+  }
+
+  @Test
+  void aliasesReachTheirTask() {
+    assertEquals(Tasks.factory("text-classification"), Tasks.factory(" Sentiment-Analysis"));
+    assertEquals(Tasks.factory("token-classification"), Tasks.factory("NER"));
+    // By name, sentence-similarity is its own task; only the Hub's tag means embeddings.
+    assertNotEquals(Tasks.factory("sentence-embeddings"), Tasks.factory("sentence-similarity"));
   }
 }

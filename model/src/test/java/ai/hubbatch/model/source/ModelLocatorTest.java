@@ -1,0 +1,98 @@
+package ai.hubbatch.model.source;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hubbatch.model.LocalHub;
+import ai.hubbatch.model.TestModels;
+import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.source.hub.HubSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a model name means, in order: nothing, an archive, a folder, a Hub id. */
+class ModelLocatorTest {
+
+  @TempDir Path temp;
+
+  private ModelLocator locator(LocalHub hub) {
+    return ModelLocator.fromEnvironment().withCache(temp.resolve("cache"))
+        .withHub(HubSettings.of(temp.resolve("hub")).withEndpoint(hub.endpoint()));
+  }
+
+  @Test
+  void downloadsTheDefaultModelFromTheHubWithOnlyTheChosenEnginesWeights() throws Exception {
+    Map<String, byte[]> files = LocalHub.filesOf(TestModels.defaultModel().path());
+    // The real repository also holds other weight formats and exports; none of them download.
+    files.put("model.safetensors", new byte[] {1, 2, 3});
+    files.put("pytorch_model.bin", new byte[] {4, 5, 6});
+    files.put("onnx/model_qint8_avx512.onnx", new byte[] {7, 8, 9});
+    files.put("openvino/openvino_model.xml", new byte[] {10});
+    try (LocalHub hub = LocalHub.start()) {
+      String commit = hub.publish(DefaultModel.ID, "main", files);
+      hub.setPipelineTag(DefaultModel.ID, "sentence-similarity");
+      LocatedModel located = locator(hub).locate(DefaultModel.ID, null, Optional.empty());
+      assertEquals(DefaultModel.ID, located.reference());
+      assertEquals(commit, located.revision());
+      assertEquals("sentence-similarity", located.pipelineTag());
+      assertEquals(List.of("1_Pooling/config.json", "config.json", "modules.json",
+              "onnx/model.onnx", "sentence_bert_config.json", "special_tokens_map.json",
+              "tokenizer.json", "tokenizer_config.json"),
+          located.folder().listFiles());
+      assertArrayEquals(files.get("onnx/model.onnx"),
+          Files.readAllBytes(located.folder().path().resolve("onnx/model.onnx")));
+      assertEquals(EngineKind.ONNX_RUNTIME, EngineKind.select(located.folder(), Optional.empty()));
+    }
+  }
+
+  @Test
+  void onlyTheUnnamedModelIsTheBundledOne() throws Exception {
+    LocatedModel bundled = ModelLocator.fromEnvironment().locate("", null, Optional.empty());
+    assertEquals("", bundled.reference());
+    assertNull(bundled.revision());
+    assertTrue(bundled.folder().file("onnx/model.onnx").isPresent());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelLocator.fromEnvironment().withHub(HubSettings.of(temp.resolve("hub"))
+            .withOffline(true)).locate(DefaultModel.ID, null, Optional.empty()));
+    assertTrue(e.getMessage().startsWith("HF_HUB_OFFLINE is set"),
+        "a named default model comes from the Hub: " + e.getMessage());
+  }
+
+  @Test
+  void theSageMakerModelFolderIsUsedWhenNothingIsNamed() throws Exception {
+    Path modelDir = Files.createDirectories(temp.resolve("opt/ml/model"));
+    Files.writeString(modelDir.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
+    LocatedModel located = ModelLocator.fromEnvironment().withSageMakerModelDir(modelDir)
+        .locate(null, null, Optional.empty());
+    assertEquals(modelDir.toString(), located.reference());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> ModelLocator.fromEnvironment().withSageMakerModelDir(temp.resolve("none"))
+            .locate("", null, Optional.empty()));
+    assertTrue(missing.getMessage().contains("Model folder not found"), missing.getMessage());
+  }
+
+  @Test
+  void foldersWinOverHubIdsAndOtherNamesSayWhatTheyAreNot() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("org/name"));
+    LocatedModel located = ModelLocator.fromEnvironment().locate(folder.toString(), "v1",
+        Optional.empty());
+    assertEquals(folder.toString(), located.reference());
+    assertNull(located.revision(), "a folder has no revision");
+    IllegalArgumentException notFound = assertThrows(IllegalArgumentException.class,
+        () -> ModelLocator.fromEnvironment().locate(temp + "/missing/dir/x", null,
+            Optional.empty()));
+    assertTrue(notFound.getMessage().startsWith("Model folder not found"), notFound.getMessage());
+    IllegalArgumentException remoteFolder = assertThrows(IllegalArgumentException.class,
+        () -> ModelLocator.fromEnvironment().locate("s3://bucket/model/", null, Optional.empty()));
+    assertTrue(remoteFolder.getMessage().contains("does not end in .tar.gz"),
+        remoteFolder.getMessage());
+  }
+}
