@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Batch inference for Hugging Face Hub models on Apache Beam.",
-    subcommands = {RunCommand.class},
+    subcommands = {RunCommand.class, ServeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record got an output",
