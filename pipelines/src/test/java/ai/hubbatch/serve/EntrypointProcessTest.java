@@ -49,6 +49,22 @@ class EntrypointProcessTest {
   }
 
   @Test
+  void everyImageKeepsTheSageMakerContract() throws Exception {
+    for (String flavour : List.of("cpu", "gpu", "inf2")) {
+      String dockerfile = Files.readString(Path.of("../docker/Dockerfile." + flavour));
+      assertTrue(dockerfile.contains(
+          "ENTRYPOINT [\"/usr/local/bin/hubbatch-entrypoint\"]"), flavour + ": exec form");
+      assertTrue(dockerfile.contains("COPY docker/entrypoint.sh /usr/local/bin/hubbatch-entrypoint"),
+          flavour);
+      assertTrue(dockerfile.contains("CMD [\"serve\"]"), flavour);
+      assertTrue(dockerfile.contains(
+          "com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true"), flavour);
+      assertTrue(dockerfile.contains("mkdir -p /opt/ml/model"), flavour);
+      assertTrue(dockerfile.contains("DJL_OFFLINE=true"), flavour + ": nothing downloads at start");
+    }
+  }
+
+  @Test
   void anyOtherCommandRunsAsGiven() throws Exception {
     Process process = entrypoint("echo", "hello from the image").start();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
