@@ -91,10 +91,11 @@ final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int maxBatchDelayMs;
 
-  @Option(names = "--dynamic-batching", defaultValue = "true", arity = "1",
-      description = "Batch records of concurrent requests together (default ${DEFAULT-VALUE}); "
-          + "false runs each request alone, as the toolkit does.")
-  boolean dynamicBatching;
+  @Option(names = "--dynamic-batching", defaultValue = "auto",
+      description = "true: batch records of concurrent requests together; false: run each "
+          + "request alone, as the toolkit does; auto (default): true on a GPU, false on a CPU, "
+          + "where padding costs more than batching gains (see README, Load).")
+  String dynamicBatching;
 
   @Option(names = "--drain-seconds", defaultValue = "25",
       description = "On SIGTERM, how long to wait for requests in flight (default "
@@ -112,14 +113,16 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
-    ServeSettings settings = settings(env);
+    ServeSettings configured = settings(env);
     PrintStream err = System.err;
     String chosen = ModelChoice.choose(model, env);
     ModelSpec spec = new ModelSpec(chosen, blankToNull(task), engine.equalsIgnoreCase("auto")
         ? null : engine, new EngineSettings(device, intraOpThreads, interOpThreads));
     err.printf("hubbatch serve: loading %s%n",
-        settings.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
+        configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
     LoadedModel loaded = LoadedModel.load(spec);
+    ServeSettings settings = dynamicBatching.equalsIgnoreCase("auto")
+        ? configured.withDynamicBatching(loaded.encoder().device().isGpu()) : configured;
     InferenceServer server = InferenceServer.start(loaded, settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       err.println("hubbatch serve: stopping (SIGTERM)");
@@ -139,12 +142,16 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The environment's settings with the options given on top. */
   ServeSettings settings(Map<String, String> env) {
+    if (!dynamicBatching.matches("(?i)auto|true|false")) {
+      throw new IllegalArgumentException(
+          "--dynamic-batching is auto, true or false, got '" + dynamicBatching + "'");
+    }
     ServeSettings settings = ServeSettings.fromEnvironment(env)
         .withQueueSize(queueSize)
         .withEngineWorkers(engineWorkers)
         .withLimits(new BatchLimits(batchSize, maxBatchTokens))
         .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
-        .withDynamicBatching(dynamicBatching)
+        .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));
     if (port != null) {
       settings = settings.withPort(port);
