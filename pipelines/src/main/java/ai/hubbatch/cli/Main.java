@@ -2,6 +2,7 @@ package ai.hubbatch.cli;
 
 import ai.hubbatch.bench.BenchCommand;
 import ai.hubbatch.bench.BenchEngineCommand;
+import ai.hubbatch.serve.ServeBenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Batch inference for Hugging Face Hub models on Apache Beam.",
-    subcommands = {RunCommand.class, TransformCommand.class, BenchCommand.class,
-      BenchEngineCommand.class},
+    subcommands = {RunCommand.class, TransformCommand.class, ServeCommand.class,
+      BenchCommand.class, BenchEngineCommand.class, ServeBenchCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record got an output",

@@ -3,6 +3,7 @@ package ai.hubbatch.model.codec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /**
  * The one JSON configuration of hubbatch: compact output, raw UTF-8 (no ASCII escaping), and no
  * NaN or infinity, as the toolkit's {@code json.dumps(ensure_ascii=False, allow_nan=False)}.
+ * Reading takes exactly one value: text after it is an error, as in {@code json.loads}, so
+ * {@code {"inputs":"a"} {"inputs":"b"}} is never silently read as its first half.
  */
 public final class Json {
 
@@ -18,6 +21,7 @@ public final class Json {
       JsonMapper.builder()
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
           .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private Json() {}

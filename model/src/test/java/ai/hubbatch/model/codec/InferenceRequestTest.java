@@ -34,6 +34,10 @@ class InferenceRequestTest {
         () -> InferenceRequest.parse("{\"inputs\":\"a\",\"parameters\":[1]}"));
     assertEquals("\"parameters\" must be a JSON object, got a list of 1", params.getMessage());
     assertThrows(InvalidRequestException.class, () -> InferenceRequest.parse("   "));
+    InvalidRequestException twoValues = assertThrows(InvalidRequestException.class,
+        () -> InferenceRequest.parse("{\"inputs\":\"a\"} {\"inputs\":\"b\"}"));
+    assertTrue(twoValues.getMessage().startsWith("Not valid JSON: Trailing token"),
+        twoValues.getMessage());
   }
 
   @Test

@@ -1,0 +1,174 @@
+package ai.hubbatch.cli;
+
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.ModelSpec;
+import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.serve.InferenceServer;
+import ai.hubbatch.serve.ModelChoice;
+import ai.hubbatch.serve.ServeSettings;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hubbatch serve}: the SageMaker inference container's server, wire-compatible with the
+ * Hugging Face inference toolkit. Every option defaults to the environment variable SageMaker or
+ * the toolkit sets; an option given wins.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Serves a model over HTTP as SageMaker inference containers do: GET /ping, "
+          + "POST /invocations, GET /execution-parameters. Records of concurrent requests are "
+          + "batched together on the model. Runs until SIGTERM, which drains requests in flight."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--port", description = "Port (env SAGEMAKER_BIND_TO_PORT, default 8080).")
+  Integer port;
+
+  @Option(names = "--model",
+      description = "Model folder or id; default SM_MODEL_DIR, else HF_MODEL_ID, else "
+          + "/opt/ml/model ($SAGEMAKER_BASE_DIR/model) when it holds files, else the bundled "
+          + DefaultModel.ID + ".")
+  String model;
+
+  @Option(names = "--task", defaultValue = "${env:HF_TASK}",
+      description = "Task name (env HF_TASK); inferred from the model when unset.")
+  String task;
+
+  @Option(names = "--engine", defaultValue = "auto",
+      description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
+  String engine;
+
+  @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
+  String device;
+
+  @Option(names = "--max-payload-mb",
+      description = "Larger bodies get 413 (env SAGEMAKER_MAX_PAYLOAD_IN_MB; 0 = no limit; "
+          + "unset: 6,553,500 bytes as the toolkit).")
+  Integer maxPayloadMb;
+
+  @Option(names = "--max-concurrent",
+      description = "Requests served at once (env SAGEMAKER_MAX_CONCURRENT_TRANSFORMS, else "
+          + "SAGEMAKER_MODEL_SERVER_WORKERS, default 16).")
+  Integer maxConcurrent;
+
+  @Option(names = "--queue-size", defaultValue = "100",
+      description = "Requests that may wait for a free slot; more get 503 (default "
+          + "${DEFAULT-VALUE}).")
+  int queueSize;
+
+  @Option(names = "--timeout-seconds",
+      description = "Requests not answered in this time get 500 (env "
+          + "SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS, else SAGEMAKER_MODEL_SERVER_TIMEOUT in "
+          + "minutes, default 3600).")
+  Integer timeoutSeconds;
+
+  @Option(names = "--engine-workers", defaultValue = "1",
+      description = "Threads running the model, each with its own predictor (default "
+          + "${DEFAULT-VALUE}).")
+  int engineWorkers;
+
+  @Option(names = "--batch-size", defaultValue = "32",
+      description = "Most sequences per engine call (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--max-batch-tokens", defaultValue = "8192",
+      description = "Most padded tokens (longest x count) per engine call "
+          + "(default ${DEFAULT-VALUE}).")
+  int maxBatchTokens;
+
+  @Option(names = "--max-batch-delay-ms", defaultValue = "5",
+      description = "How long a batch waits for more requests to fill it (default "
+          + "${DEFAULT-VALUE}).")
+  int maxBatchDelayMs;
+
+  @Option(names = "--dynamic-batching", defaultValue = "auto",
+      description = "true: batch records of concurrent requests together; false: run each "
+          + "request alone, as the toolkit does; auto (default): true on a GPU, false on a CPU, "
+          + "where padding costs more than batching gains (see README, Load).")
+  String dynamicBatching;
+
+  @Option(names = "--drain-seconds", defaultValue = "25",
+      description = "On SIGTERM, how long to wait for requests in flight (default "
+          + "${DEFAULT-VALUE}; SageMaker kills the container 30 s after SIGTERM).")
+  int drainSeconds;
+
+  @Option(names = "--intra-op-threads", defaultValue = "0",
+      description = "Threads per operator; 0 = engine default.")
+  int intraOpThreads;
+
+  @Option(names = "--inter-op-threads", defaultValue = "0",
+      description = "Operators run at once; 0 = engine default.")
+  int interOpThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = System.getenv();
+    ServeSettings configured = settings(env);
+    PrintStream err = System.err;
+    String chosen = ModelChoice.choose(model, env);
+    ModelSpec spec = new ModelSpec(chosen, blankToNull(task), engine.equalsIgnoreCase("auto")
+        ? null : engine, new EngineSettings(device, intraOpThreads, interOpThreads));
+    err.printf("hubbatch serve: loading %s%n",
+        configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
+    LoadedModel loaded = LoadedModel.load(spec);
+    ServeSettings settings = dynamicBatching.equalsIgnoreCase("auto")
+        ? configured.withDynamicBatching(loaded.encoder().device().isGpu()) : configured;
+    InferenceServer server = InferenceServer.start(loaded, settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      err.println("hubbatch serve: stopping (SIGTERM)");
+      boolean drained = server.drain(settings.drainTimeout());
+      err.println("hubbatch serve: stopped" + (drained ? "" : ", some requests unanswered"));
+    }, "hubbatch-drain"));
+    err.printf("hubbatch serve: %s loaded in %.1f s%n", loaded.describe(),
+        loaded.loadMillis() / 1000.0);
+    err.printf("hubbatch serve: listening on port %d; %d requests at once, engine batches of up "
+            + "to %d sequences and %d padded tokens, %s%n", server.port(),
+        settings.maxConcurrent(), batchSize, maxBatchTokens, settings.dynamicBatching()
+            ? "records of concurrent requests batched within " + maxBatchDelayMs + " ms"
+            : "each request batched alone");
+    server.awaitClosed();
+    return 0;
+  }
+
+  /** The environment's settings with the options given on top. */
+  ServeSettings settings(Map<String, String> env) {
+    if (!dynamicBatching.matches("(?i)auto|true|false")) {
+      throw new IllegalArgumentException(
+          "--dynamic-batching is auto, true or false, got '" + dynamicBatching + "'");
+    }
+    ServeSettings settings = ServeSettings.fromEnvironment(env)
+        .withQueueSize(queueSize)
+        .withEngineWorkers(engineWorkers)
+        .withLimits(new BatchLimits(batchSize, maxBatchTokens))
+        .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
+        .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
+        .withDrainTimeout(Duration.ofSeconds(drainSeconds));
+    if (port != null) {
+      settings = settings.withPort(port);
+    }
+    if (maxPayloadMb != null) {
+      settings = settings.withMaxRequestBytes(ServeSettings.payloadBytes(maxPayloadMb));
+    }
+    if (maxConcurrent != null) {
+      settings = settings.withMaxConcurrent(maxConcurrent);
+    }
+    if (timeoutSeconds != null) {
+      settings = settings.withTimeout(Duration.ofSeconds(timeoutSeconds));
+    }
+    return settings;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,192 @@
+package ai.hubbatch.serve;
+
+import ai.hubbatch.model.codec.InferenceRequest;
+import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.PendingRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Turns an {@code /invocations} body into records for the model, by Content-Type as the toolkit's
+ * decoders do (sagemaker-huggingface-inference-toolkit {@code decoder_encoder.py}):
+ *
+ * <ul>
+ *   <li>{@code application/json}: one request. Beyond the toolkit, a body of several lines whose
+ *       first line is a whole JSON value is a SageMaker MultiRecord batch of JSON Lines, one
+ *       record per line;
+ *   <li>{@code application/jsonlines} (beyond the toolkit): one record per non-blank line;
+ *   <li>{@code text/csv}: a header naming {@code inputs}, {@code question} or {@code context},
+ *       then rows, as one request;
+ *   <li>image and audio types: {@code {"inputs": <the body's bytes>}}, for the task to decode.
+ * </ul>
+ *
+ * <p>Anything else is the toolkit's "Content type X is not supported" error.
+ */
+final class RequestDecoder {
+
+  static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/tiff",
+      "image/bmp", "image/gif", "image/webp", "image/x-image");
+  static final Set<String> AUDIO_TYPES =
+      Set.of("audio/x-flac", "audio/mpeg", "audio/wave", "audio/ogg", "audio/x-audio");
+  static final Set<String> JSON_LINES_TYPES =
+      Set.of("application/jsonlines", "application/x-jsonlines");
+
+  /** Tasks whose inputs a CSV row cannot hold; the toolkit refuses CSV for them. */
+  private static final Set<String> NO_CSV_TASKS =
+      Set.of("zero-shot-classification", "table-question-answering");
+
+  private RequestDecoder() {}
+
+  /**
+   * One record of a body: a JSON text to parse, or a request already built.
+   *
+   * @param line the record's line in the body (1 for a body that is one request)
+   */
+  record BodyRecord(int line, String text, InferenceRequest request) {
+
+    /** Parses and tokenizes the record; never throws. */
+    PendingRequest prepare(BatchPredictor predictor) {
+      return text != null ? predictor.prepare(text) : predictor.prepare(request);
+    }
+  }
+
+  /**
+   * A decoded body.
+   *
+   * @param records one for a plain request, one per line for JSON Lines
+   * @param multiRecord whether the response has one line per record
+   */
+  record DecodedBody(List<BodyRecord> records, boolean multiRecord) {}
+
+  /**
+   * Decodes a body.
+   *
+   * @param contentType the Content-Type header, or null when absent
+   * @param task the model's task name
+   * @throws ServeException 400 for a type with no decoder or a body the decoder refuses
+   */
+  static DecodedBody decode(String contentType, byte[] body, String task) {
+    if (contentType == null) {
+      throw ServeException.unsupportedFormat("None");
+    }
+    MediaType type = MediaType.parse(contentType);
+    if (type.type().equals("text/csv") && NO_CSV_TASKS.contains(task)) {
+      // The toolkit's message, with the " : 400" its exception's str() adds.
+      throw ServeException.badRequest("content type text/csv not support with " + task
+          + ", use different content_type : 400");
+    }
+    if (type.type().equals("application/json")) {
+      return json(type.text(body));
+    }
+    if (JSON_LINES_TYPES.contains(type.type())) {
+      List<BodyRecord> records = lines(type.text(body));
+      if (records.isEmpty()) {
+        throw ServeException.badRequest("The JSON Lines body holds no records");
+      }
+      return new DecodedBody(records, true);
+    }
+    if (type.type().equals("text/csv")) {
+      return single(InferenceRequest.of(csv(type.text(body))));
+    }
+    if (IMAGE_TYPES.contains(type.type()) || AUDIO_TYPES.contains(type.type())) {
+      ObjectNode media = JsonNodeFactory.instance.objectNode();
+      media.set("inputs", BinaryNode.valueOf(body));
+      return single(InferenceRequest.of(media));
+    }
+    throw ServeException.unsupportedFormat(contentType);
+  }
+
+  private static DecodedBody single(InferenceRequest request) {
+    return new DecodedBody(List.of(new BodyRecord(1, null, request)), false);
+  }
+
+  /**
+   * One request, unless the body is several lines and its first line is a whole JSON value: a
+   * pretty-printed request never has that, a MultiRecord batch always does.
+   */
+  private static DecodedBody json(String text) {
+    List<BodyRecord> lines = lines(text);
+    if (lines.size() > 1 && isOneValue(lines.get(0).text())) {
+      return new DecodedBody(lines, true);
+    }
+    return new DecodedBody(List.of(new BodyRecord(1, text, null)), false);
+  }
+
+  private static boolean isOneValue(String text) {
+    try {
+      Json.MAPPER.readTree(text);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Non-blank lines, numbered from 1 with blank lines counted. */
+  private static List<BodyRecord> lines(String text) {
+    List<BodyRecord> records = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1)
+          : lines[i];
+      if (!line.isBlank()) {
+        records.add(new BodyRecord(i + 1, line, null));
+      }
+    }
+    return records;
+  }
+
+  /** The toolkit's {@code decode_csv}: rows become {@code inputs}. */
+  private static JsonNode csv(String text) {
+    String header = text.lines().findFirst().orElse("").toLowerCase(Locale.ROOT);
+    if (!header.contains("question") && !header.contains("context")
+        && !header.contains("inputs")) {
+      throw ServeException.badRequest("You need to provide the correct CSV with Header columns "
+          + "to use it with the inference toolkit default handler. : 400");
+    }
+    CSVFormat format = CSVFormat.DEFAULT.builder()
+        .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).get();
+    List<ObjectNode> rows = new ArrayList<>();
+    List<String> names;
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
+      names = parser.getHeaderNames();
+      for (CSVRecord record : parser) {
+        if (record.size() > names.size()) {
+          throw ServeException.badRequest("CSV row " + record.getRecordNumber() + " has "
+              + record.size() + " fields but the header names " + names.size());
+        }
+        ObjectNode row = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < names.size(); i++) {
+          row.put(names.get(i), i < record.size() ? record.get(i) : null);
+        }
+        rows.add(row);
+      }
+    } catch (IOException | UncheckedIOException | IllegalArgumentException
+        | IllegalStateException e) {
+      // commons-csv reports a broken quote through its iterator as UncheckedIOException.
+      throw ServeException.badRequest("Not valid CSV: " + e.getMessage());
+    }
+    if (rows.isEmpty()) {
+      throw ServeException.badRequest("The CSV body has a header but no rows");
+    }
+    ObjectNode request = JsonNodeFactory.instance.objectNode();
+    ArrayNode inputs = request.putArray("inputs");
+    for (ObjectNode row : rows) {
+      inputs.add(names.contains("inputs") ? row.get("inputs") : row);
+    }
+    return request;
+  }
+}
