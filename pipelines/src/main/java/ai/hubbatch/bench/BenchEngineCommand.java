@@ -12,6 +12,7 @@ import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
 import ai.hubbatch.pipeline.InferenceJob;
+import ai.hubbatch.pipeline.JobOptions;
 import ai.hubbatch.pipeline.JobRunner;
 import ai.hubbatch.pipeline.JobSummary;
 import ai.hubbatch.pipeline.LocalProgress;
@@ -23,9 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,10 +51,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
-    options.setBlockOnRun(false);
-    options.setEnforceImmutability(false);
-    options.setEnforceEncodability(false);
+    PipelineOptions options = JobOptions.parse(List.of());
     FileSystems.setDefaultPipelineOptions(options);
     ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
     BatchLimits limits = settings.limits();

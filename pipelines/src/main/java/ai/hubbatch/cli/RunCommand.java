@@ -19,6 +19,7 @@ import ai.hubbatch.model.task.TaskInference;
 import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.BatchStrategy;
 import ai.hubbatch.pipeline.InferenceJob;
+import ai.hubbatch.pipeline.JobOptions;
 import ai.hubbatch.pipeline.JobRunner;
 import ai.hubbatch.pipeline.JobSummary;
 import ai.hubbatch.pipeline.TransformSettings;
@@ -30,12 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -263,25 +262,7 @@ class RunCommand implements Callable<Integer> {
   }
 
   private PipelineOptions beamOptions() {
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("Unexpected argument '" + arg + "' (Beam options "
-            + "are written --name=value)");
-      }
-    }
-    S3Connection.register();
-    PipelineOptions options = PipelineOptionsFactory.fromArgs(beamArgs.toArray(new String[0]))
-        .withValidation().create();
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
-      DirectOptions direct = options.as(DirectOptions.class);
-      // Progress is shown while the job runs, so run() must not block.
-      direct.setBlockOnRun(false);
-      // Checks that re-encode every element: for tests of new transforms, not for jobs.
-      if (!beamArgs.stream().anyMatch(a -> a.startsWith("--enforce"))) {
-        direct.setEnforceImmutability(false);
-        direct.setEnforceEncodability(false);
-      }
-    }
-    return options;
+    return JobOptions.parse(beamArgs);
   }
+
 }
