@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code hubbatch bench}: measures a model on each engine over a JSON Lines file and prints the
@@ -56,6 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path json;
 
   @Mixin BenchSettings settings;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -109,6 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
     command.add("--model-folder=" + folder.path());
     command.add("--task=" + resolvedTask);
     command.addAll(settings.asArguments());
+    command.addAll(beamArgs);
     Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String last = null;
@@ -133,6 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
     report.put("batch_size", settings.batchSize);
     report.put("max_batch_tokens", settings.maxBatchTokens);
     report.put("sort_buffer", settings.sortBuffer);
+    report.put("repeats", settings.repeats);
+    report.putPOJO("beam_options", beamArgs);
     ArrayNode engineNodes = report.putArray("engines");
     for (EngineResult r : results) {
       ObjectNode node = engineNodes.addObject();
@@ -141,12 +147,15 @@ public final class BenchCommand implements Callable<Integer> {
       node.put("real_tokens", r.realTokens());
       node.put("e2e_records_per_s", round(r.e2eRecordsPerSecond()));
       node.put("e2e_tokens_per_s", round(r.e2eTokensPerSecond()));
-      node.put("model_only_records_per_s", round(r.modelOnlyRecordsPerSecond()));
-      node.put("model_only_tokens_per_s", round(r.modelOnlyTokensPerSecond()));
+      node.put("sorted_tokens_per_s", round(r.sortedTokensPerSecond()));
       node.put("ceiling_records_per_s", round(r.ceilingRecordsPerSecond()));
       node.put("ceiling_tokens_per_s", round(r.ceilingTokensPerSecond()));
+      node.put("arrival_order_tokens_per_s", round(r.arrivalOrderTokensPerSecond()));
       node.put("e2e_over_ceiling", round(r.e2eOverCeiling()));
+      node.put("sorted_over_arrival_order", round(r.sortedOverArrivalOrder()));
       node.put("padding_efficiency", round(r.paddingEfficiency()));
+      node.put("arrival_order_padding_efficiency", round(r.arrivalPaddingEfficiency()));
+      node.put("prepare_s", round(r.prepareSeconds()));
       node.put("first_prediction_s", round(r.firstPredictionSeconds()));
       node.put("model_load_s", round(r.modelLoadSeconds()));
       node.put("peak_rss_mb", Math.round(r.peakRssMegabytes()));
@@ -159,14 +168,18 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintStream out, List<EngineResult> results) {
-    out.printf(Locale.ROOT, "%n%-12s %10s %10s %12s %12s %10s %9s %10s %9s%n", "engine",
-        "e2e rec/s", "e2e tok/s", "model tok/s", "ceiling tok/s", "e2e/ceil", "padding",
-        "1st pred", "peak RSS");
+    out.printf(Locale.ROOT, "%n%-12s %9s %9s %9s %9s %9s %8s %8s %8s %8s %9s%n", "engine",
+        "e2e rec/s", "e2e tok/s", "sorted", "ceiling", "arrival", "e2e/ceil", "padding",
+        "prepare", "1st pred", "peak RSS");
     for (EngineResult r : results) {
-      out.printf(Locale.ROOT, "%-12s %10.1f %10.0f %12.0f %12.0f %10.3f %9.3f %9.1fs %7.0fMB%n",
-          r.engine(), r.e2eRecordsPerSecond(), r.e2eTokensPerSecond(),
-          r.modelOnlyTokensPerSecond(), r.ceilingTokensPerSecond(), r.e2eOverCeiling(),
-          r.paddingEfficiency(), r.firstPredictionSeconds(), r.peakRssMegabytes());
+      out.printf(Locale.ROOT,
+          "%-12s %9.1f %9.0f %9.0f %9.0f %9.0f %8.3f %8.3f %7.2fs %7.1fs %7.0fMB%n",
+          r.engine(), r.e2eRecordsPerSecond(), r.e2eTokensPerSecond(), r.sortedTokensPerSecond(),
+          r.ceilingTokensPerSecond(), r.arrivalOrderTokensPerSecond(), r.e2eOverCeiling(),
+          r.paddingEfficiency(), r.prepareSeconds(), r.firstPredictionSeconds(),
+          r.peakRssMegabytes());
     }
+    out.println("(sorted, ceiling, arrival: engine-only tokens/s for length-sorted batches, the "
+        + "same batches without padding, and batches in arrival order)");
   }
 }

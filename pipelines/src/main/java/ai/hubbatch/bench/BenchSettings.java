@@ -23,6 +23,10 @@ public final class BenchSettings {
   @Option(names = "--sort-buffer", defaultValue = "1024", description = "As in run.")
   int sortBuffer;
 
+  @Option(names = "--repeats", defaultValue = "2",
+      description = "Measured runs of each kind; the fastest counts (default ${DEFAULT-VALUE}).")
+  int repeats;
+
   @Option(names = "--intra-op-threads", defaultValue = "0", description = "As in run.")
   int intraOpThreads;
 
@@ -44,6 +48,7 @@ public final class BenchSettings {
     args.add("--batch-size=" + batchSize);
     args.add("--max-batch-tokens=" + maxBatchTokens);
     args.add("--sort-buffer=" + sortBuffer);
+    args.add("--repeats=" + repeats);
     args.add("--intra-op-threads=" + intraOpThreads);
     args.add("--inter-op-threads=" + interOpThreads);
     return args;

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Engine-only measurements for {@code hubbatch bench}: the batches a {@link BatchPredictor} would
- * form from the same requests, timed around the engine call alone, and the same batches with
- * their padding taken away, which is the most any batching policy could reach.
+ * form from the same requests, timed around the engine call alone; the same batches with their
+ * padding taken away, which is the most any batching policy could reach; and batches cut in
+ * arrival order under the same limits, the baseline that length sorting improves on.
  */
 public final class EngineBench {
 
@@ -40,26 +41,29 @@ public final class EngineBench {
 
   private EngineBench() {}
 
-  /**
-   * Runs the batches the predictor forms: requests in windows of {@code window} (as a worker's
-   * sort buffer holds them), each window sorted and cut under {@code limits}.
-   */
-  public static Figures modelOnly(LoadedModel model, List<PendingRequest> requests,
-      BatchLimits limits, int window) {
-    return run(model, plan(requests, limits, window), false);
+  /** Which batches a measurement runs. */
+  public enum Batches {
+    /** What {@link BatchPredictor} forms: windows sorted by length, cut under the limits. */
+    SORTED,
+    /** The same batches with every sequence at its batch's mean length: no padding. */
+    ZERO_PADDING,
+    /** Cut under the same limits in arrival order, as count-based batchers do. */
+    ARRIVAL_ORDER
   }
 
   /**
-   * Runs the same batches with every sequence of a batch at the batch's mean length: the same
-   * tokens and batch sizes, no padding.
+   * Runs the requests' sequences in the given batches, timing only the engine.
+   *
+   * @param window requests per sort window, as a worker's sort buffer holds them
    */
-  public static Figures zeroPaddingCeiling(LoadedModel model, List<PendingRequest> requests,
-      BatchLimits limits, int window) {
-    return run(model, plan(requests, limits, window), true);
+  public static Figures measure(LoadedModel model, List<PendingRequest> requests,
+      BatchLimits limits, int window, Batches batches) {
+    return run(model, plan(requests, limits, window, batches == Batches.ARRIVAL_ORDER),
+        batches == Batches.ZERO_PADDING);
   }
 
   private static List<List<TokenizedText>> plan(List<PendingRequest> requests, BatchLimits limits,
-      int window) {
+      int window, boolean arrivalOrder) {
     List<List<TokenizedText>> batches = new ArrayList<>();
     for (int start = 0; start < requests.size(); start += window) {
       List<TokenizedText> sequences = new ArrayList<>();
@@ -70,13 +74,38 @@ public final class EngineBench {
         }
       }
       int[] lengths = sequences.stream().mapToInt(TokenizedText::length).toArray();
-      for (int[] batch : BatchPlanner.plan(lengths, limits)) {
+      List<int[]> planned =
+          arrivalOrder ? inArrivalOrder(lengths, limits) : BatchPlanner.plan(lengths, limits);
+      for (int[] batch : planned) {
         List<TokenizedText> texts = new ArrayList<>(batch.length);
         for (int i : batch) {
           texts.add(sequences.get(i));
         }
         batches.add(texts);
       }
+    }
+    return batches;
+  }
+
+  /** Consecutive sequences while one more fits the count and the padded-token budget. */
+  private static List<int[]> inArrivalOrder(int[] lengths, BatchLimits limits) {
+    List<int[]> batches = new ArrayList<>();
+    int start = 0;
+    while (start < lengths.length) {
+      int end = start + 1;
+      int longest = lengths[start];
+      while (end < lengths.length && end - start < limits.maxSequences()
+          && (long) Math.max(longest, lengths[end]) * (end - start + 1)
+              <= limits.maxPaddedTokens()) {
+        longest = Math.max(longest, lengths[end]);
+        end++;
+      }
+      int[] batch = new int[end - start];
+      for (int i = start; i < end; i++) {
+        batch[i - start] = i;
+      }
+      batches.add(batch);
+      start = end;
     }
     return batches;
   }
