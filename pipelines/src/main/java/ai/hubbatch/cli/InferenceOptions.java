@@ -17,8 +17,9 @@ public final class InferenceOptions {
 
   @Option(names = "--model",
       description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
-          + "as s3://...); when not given: HF_MODEL_ID, SM_MODEL_DIR or /opt/ml/model, else "
-          + DefaultModel.ID + ", bundled (see README, Models).")
+          + "as s3://...); default $HF_MODEL_ID, else $SM_MODEL_DIR, else /opt/ml/model "
+          + "($SAGEMAKER_BASE_DIR/model) when it holds files, else " + DefaultModel.ID
+          + ", bundled.")
   String model;
 
   @Option(names = "--revision",

@@ -13,7 +13,6 @@ import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
-import ai.hubbatch.model.source.Settings;
 import ai.hubbatch.model.task.TaskInference;
 import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.BatchStrategy;
@@ -162,9 +161,8 @@ class RunCommand implements Callable<Integer> {
     }
     List<InputFile> files = listInputs();
     Optional<EngineKind> requested = inference.engine();
-    String model = inference.model() != null ? inference.model()
-        : Settings.get("HF_MODEL_ID").orElse(null);
-    located = ModelLocator.fromEnvironment().locate(model, inference.revision(), requested);
+    located = ModelLocator.fromEnvironment()
+        .locate(inference.model(), inference.revision(), requested);
     ModelFolder folder = located.folder();
     String resolvedTask = inference.task() != null ? TaskInference.canonical(inference.task())
         : TaskInference.infer(folder, located.pipelineTagIfAny());

@@ -3,8 +3,8 @@ package ai.hubbatch.cli;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.serve.InferenceServer;
-import ai.hubbatch.serve.ModelChoice;
 import ai.hubbatch.serve.ServeSettings;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     ServeSettings configured = settings(env);
     PrintStream err = System.err;
-    String chosen = ModelChoice.choose(inference.model(), env);
+    String chosen = ModelLocator.fromEnvironment().choose(inference.model());
     ModelSpec spec = inference.spec(chosen);
     err.printf("hubbatch serve: loading %s%n",
         configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
