@@ -5,9 +5,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.ModelFolder;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /** The real models the tests run, written once per test JVM. */
 public final class TestModels {
@@ -22,6 +30,28 @@ public final class TestModels {
       defaultModel = DefaultModel.folder(Paths.get("target", "test-cache", "models"));
     }
     return defaultModel;
+  }
+
+  /**
+   * Packs a model folder as SageMaker's {@code model.tar.gz} does: its files at the archive's
+   * root, gzip at the fastest level (the tests' archives are read once).
+   *
+   * @return the archive
+   */
+  public static Path archive(Path folder, Path archive) throws IOException {
+    GzipParameters fast = new GzipParameters();
+    fast.setCompressionLevel(Deflater.BEST_SPEED);
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(
+        new BufferedOutputStream(Files.newOutputStream(archive)), fast));
+        Stream<Path> files = Files.walk(folder)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        tar.putArchiveEntry(new TarArchiveEntry(file.toFile(),
+            folder.relativize(file).toString()));
+        Files.copy(file, tar);
+        tar.closeArchiveEntry();
+      }
+    }
+    return archive;
   }
 
   /**

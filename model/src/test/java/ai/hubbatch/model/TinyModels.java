@@ -12,14 +12,23 @@ import ai.hubbatch.model.inference.PendingRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The tiny models scripts/tiny-models/generate.sh wrote under src/test/resources/tiny-models,
- * with the expected values transformers.js computed for them.
+ * with the expected values transformers.js computed for them. Found on the class path, so other
+ * modules' tests use them through this module's test jar.
  */
 public final class TinyModels {
 
@@ -28,8 +37,50 @@ public final class TinyModels {
 
   private TinyModels() {}
 
-  public static Path folder(String name) {
-    return Paths.get("src", "test", "resources", "tiny-models", name).toAbsolutePath();
+  /**
+   * The model's folder: where it lies on the class path, or, when the class path holds it inside
+   * a jar (the test jar other modules use), a copy under target/tiny-models.
+   */
+  public static synchronized Path folder(String name) {
+    String resource = "/tiny-models/" + name;
+    URL config = TinyModels.class.getResource(resource + "/config.json");
+    if (config == null) {
+      throw new IllegalArgumentException("No tiny model " + name + " on the class path");
+    }
+    try {
+      URI uri = config.toURI();
+      if (uri.getScheme().equals("file")) {
+        return Paths.get(uri).getParent();
+      }
+      Path copy = Paths.get("target", "tiny-models", name).toAbsolutePath();
+      if (!Files.isDirectory(copy)) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+          copyTree(jar.getPath(resource), copy);
+        }
+      }
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Copies into a temporary sibling first, so a half-written copy is never taken for a model. */
+  private static void copyTree(Path source, Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".");
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path to = partial.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(file, to);
+        }
+      }
+    }
+    Files.move(partial, target);
   }
 
   public static JsonNode expected(String name) {

@@ -7,11 +7,9 @@ import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
 import ai.hubbatch.io.s3.S3Connection;
-import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
-import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
@@ -36,6 +34,7 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -114,36 +113,7 @@ class RunCommand implements Callable<Integer> {
       description = "jsonl (default) or parquet.")
   String format;
 
-  @Option(names = "--task", defaultValue = "${sys:HF_TASK:-${env:HF_TASK}}",
-      description = "Task name (env HF_TASK); inferred from the model when unset.")
-  String task;
-
-  @Option(names = "--model", defaultValue = "${sys:HF_MODEL_ID:-${env:HF_MODEL_ID}}",
-      description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
-          + "as s3://...) (env HF_MODEL_ID); default: $SM_MODEL_DIR or /opt/ml/model when "
-          + "present, else " + DefaultModel.ID + ", bundled.")
-  String model;
-
-  @Option(names = "--revision",
-      defaultValue = "${sys:HF_MODEL_REVISION:-${env:HF_MODEL_REVISION}}",
-      description = "Branch, tag or commit of a Hub model (env HF_MODEL_REVISION); default main.")
-  String revision;
-
-  @Option(names = "--engine", defaultValue = "auto",
-      description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
-  String engine;
-
-  @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
-  String device;
-
-  @Option(names = "--batch-size", defaultValue = "32",
-      description = "Most sequences per engine call (default ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--max-batch-tokens", defaultValue = "8192",
-      description = "Most padded tokens (longest x count) per engine call "
-          + "(default ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
+  @Mixin InferenceOptions inference;
 
   @Option(names = "--sort-buffer", defaultValue = "1024",
       description = "Records held per worker and sorted by length before batching "
@@ -153,14 +123,6 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--max-record-bytes", defaultValue = "67108864",
       description = "Longer lines are errors (default ${DEFAULT-VALUE}).")
   int maxRecordBytes;
-
-  @Option(names = "--intra-op-threads", defaultValue = "0",
-      description = "Threads per operator; 0 = engine default.")
-  int intraOpThreads;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0",
-      description = "Operators run at once; 0 = engine default.")
-  int interOpThreads;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
@@ -177,7 +139,7 @@ class RunCommand implements Callable<Integer> {
         job.model().task(), job.inputs().size(), job.output());
     err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
     err.printf("hubbatch: batches of up to %d sequences and %d padded tokens, sorted over %d "
-        + "records%n", batchSize, maxBatchTokens, sortBuffer);
+        + "records%n", job.limits().maxSequences(), job.limits().maxPaddedTokens(), sortBuffer);
     JobSummary summary = JobRunner.run(job, options, err);
     summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
     if (summary.state() != PipelineResult.State.DONE) {
@@ -198,21 +160,21 @@ class RunCommand implements Callable<Integer> {
           ? "--output" : "--input") + ": say what to read and where to write");
     }
     List<InputFile> files = listInputs();
-    Optional<EngineKind> requested =
-        engine.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(EngineKind.parse(engine));
-    located = ModelLocator.fromEnvironment().locate(model, revision, requested);
+    Optional<EngineKind> requested = inference.engine();
+    located = ModelLocator.fromEnvironment()
+        .locate(inference.model(), inference.revision(), requested);
     ModelFolder folder = located.folder();
-    String resolvedTask = task != null && !task.isBlank()
-        ? TaskInference.canonical(task) : TaskInference.infer(folder, located.pipelineTagIfAny());
+    String resolvedTask = inference.task() != null ? TaskInference.canonical(inference.task())
+        : TaskInference.infer(folder, located.pipelineTagIfAny());
     Tasks.factory(resolvedTask);
     EngineKind chosen = EngineKind.select(folder, requested);
-    EngineSettings settings = new EngineSettings(device, intraOpThreads, interOpThreads);
+    EngineSettings settings = inference.engineSettings();
     // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
     ModelSpec spec = new ModelSpec(located.reference(), resolvedTask, chosen.djlName(), settings,
         located.revision());
     String out = output.endsWith("/") ? output : output + "/";
-    return new InferenceJob(files, out, OutputFormat.parse(format), spec,
-        new BatchLimits(batchSize, maxBatchTokens), sortBuffer, maxRecordBytes, settings());
+    return new InferenceJob(files, out, OutputFormat.parse(format), spec, inference.limits(),
+        sortBuffer, maxRecordBytes, settings());
   }
 
   private List<InputFile> listInputs() throws Exception {

@@ -1,18 +1,17 @@
 package ai.hubbatch.cli;
 
-import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.serve.InferenceServer;
-import ai.hubbatch.serve.ModelChoice;
 import ai.hubbatch.serve.ServeSettings;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,22 +33,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port (env SAGEMAKER_BIND_TO_PORT, default 8080).")
   Integer port;
 
-  @Option(names = "--model",
-      description = "Model folder or id; default SM_MODEL_DIR, else HF_MODEL_ID, else "
-          + "/opt/ml/model ($SAGEMAKER_BASE_DIR/model) when it holds files, else the bundled "
-          + DefaultModel.ID + ".")
-  String model;
-
-  @Option(names = "--task", defaultValue = "${env:HF_TASK}",
-      description = "Task name (env HF_TASK); inferred from the model when unset.")
-  String task;
-
-  @Option(names = "--engine", defaultValue = "auto",
-      description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
-  String engine;
-
-  @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
-  String device;
+  @Mixin InferenceOptions inference;
 
   @Option(names = "--max-payload-mb",
       description = "Larger bodies get 413 (env SAGEMAKER_MAX_PAYLOAD_IN_MB; 0 = no limit; "
@@ -77,15 +61,6 @@ final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int engineWorkers;
 
-  @Option(names = "--batch-size", defaultValue = "32",
-      description = "Most sequences per engine call (default ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--max-batch-tokens", defaultValue = "8192",
-      description = "Most padded tokens (longest x count) per engine call "
-          + "(default ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
-
   @Option(names = "--max-batch-delay-ms", defaultValue = "5",
       description = "How long a batch waits for more requests to fill it (default "
           + "${DEFAULT-VALUE}).")
@@ -102,22 +77,13 @@ final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}; SageMaker kills the container 30 s after SIGTERM).")
   int drainSeconds;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0",
-      description = "Threads per operator; 0 = engine default.")
-  int intraOpThreads;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0",
-      description = "Operators run at once; 0 = engine default.")
-  int interOpThreads;
-
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
     ServeSettings configured = settings(env);
     PrintStream err = System.err;
-    String chosen = ModelChoice.choose(model, env);
-    ModelSpec spec = new ModelSpec(chosen, blankToNull(task), engine.equalsIgnoreCase("auto")
-        ? null : engine, new EngineSettings(device, intraOpThreads, interOpThreads));
+    String chosen = ModelLocator.fromEnvironment().choose(inference.model());
+    ModelSpec spec = inference.spec(chosen);
     err.printf("hubbatch serve: loading %s%n",
         configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
     LoadedModel loaded = LoadedModel.load(spec);
@@ -133,7 +99,8 @@ final class ServeCommand implements Callable<Integer> {
         loaded.loadMillis() / 1000.0);
     err.printf("hubbatch serve: listening on port %d; %d requests at once, engine batches of up "
             + "to %d sequences and %d padded tokens, %s%n", server.port(),
-        settings.maxConcurrent(), batchSize, maxBatchTokens, settings.dynamicBatching()
+        settings.maxConcurrent(), settings.limits().maxSequences(),
+        settings.limits().maxPaddedTokens(), settings.dynamicBatching()
             ? "records of concurrent requests batched within " + maxBatchDelayMs + " ms"
             : "each request batched alone");
     server.awaitClosed();
@@ -149,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
     ServeSettings settings = ServeSettings.fromEnvironment(env)
         .withQueueSize(queueSize)
         .withEngineWorkers(engineWorkers)
-        .withLimits(new BatchLimits(batchSize, maxBatchTokens))
+        .withLimits(inference.limits())
         .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
         .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));
@@ -166,9 +133,5 @@ final class ServeCommand implements Callable<Integer> {
       settings = settings.withTimeout(Duration.ofSeconds(timeoutSeconds));
     }
     return settings;
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
   }
 }

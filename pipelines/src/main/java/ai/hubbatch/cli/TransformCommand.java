@@ -52,10 +52,10 @@ final class TransformCommand extends RunCommand {
     }
     // The job's Environment wins over this process's HF_TASK / HF_MODEL_ID, not over options.
     if (!given("--task") && file.environment().containsKey("HF_TASK")) {
-      task = file.environment().get("HF_TASK");
+      inference.task = file.environment().get("HF_TASK");
     }
     if (!given("--model") && file.environment().containsKey("HF_MODEL_ID")) {
-      model = file.environment().get("HF_MODEL_ID");
+      inference.model = file.environment().get("HF_MODEL_ID");
     }
     return super.call();
   }

@@ -1,24 +1,21 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.model.codec.InferenceRequest;
+import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.PendingRequest;
+import ai.hubbatch.pipeline.dataprocessing.CsvRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Turns an {@code /invocations} body into records for the model, by Content-Type as the toolkit's
@@ -157,35 +154,18 @@ final class RequestDecoder {
       throw ServeException.badRequest("You need to provide the correct CSV with Header columns "
           + "to use it with the inference toolkit default handler. : 400");
     }
-    CSVFormat format = CSVFormat.DEFAULT.builder()
-        .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).get();
-    List<ObjectNode> rows = new ArrayList<>();
-    List<String> names;
-    try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
-      names = parser.getHeaderNames();
-      for (CSVRecord record : parser) {
-        if (record.size() > names.size()) {
-          throw ServeException.badRequest("CSV row " + record.getRecordNumber() + " has "
-              + record.size() + " fields but the header names " + names.size());
-        }
-        ObjectNode row = JsonNodeFactory.instance.objectNode();
-        for (int i = 0; i < names.size(); i++) {
-          row.put(names.get(i), i < record.size() ? record.get(i) : null);
-        }
-        rows.add(row);
-      }
-    } catch (IOException | UncheckedIOException | IllegalArgumentException
-        | IllegalStateException e) {
-      // commons-csv reports a broken quote through its iterator as UncheckedIOException.
-      throw ServeException.badRequest("Not valid CSV: " + e.getMessage());
-    }
-    if (rows.isEmpty()) {
-      throw ServeException.badRequest("The CSV body has a header but no rows");
-    }
     ObjectNode request = JsonNodeFactory.instance.objectNode();
     ArrayNode inputs = request.putArray("inputs");
-    for (ObjectNode row : rows) {
-      inputs.add(names.contains("inputs") ? row.get("inputs") : row);
+    try {
+      List<ArrayNode> rows = CsvRows.parse(text);
+      if (rows.size() < 2) {
+        throw ServeException.badRequest("The CSV body has a header but no rows");
+      }
+      for (int i = 1; i < rows.size(); i++) {
+        inputs.add(CsvRows.toolkitInput(rows.get(0), rows.get(i), "CSV row " + i));
+      }
+    } catch (InvalidRequestException e) {
+      throw ServeException.badRequest(e.getMessage());
     }
     return request;
   }

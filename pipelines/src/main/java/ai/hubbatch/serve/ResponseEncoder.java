@@ -1,6 +1,7 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.pipeline.dataprocessing.CsvRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,9 +55,8 @@ record ResponseEncoder(String contentType, boolean csv) {
   }
 
   /**
-   * {@code csv.DictWriter} with the first row's keys as the header and {@code \r\n} line ends,
-   * written here because CSV libraries quote differently from Python's minimal quoting. A single
-   * object is one row (the toolkit fails on it).
+   * {@code csv.DictWriter} with the first row's keys as the header and {@code \r\n} line ends.
+   * A single object is one row (the toolkit fails on it).
    */
   private static String csv(JsonNode response) {
     List<JsonNode> rows = new ArrayList<>();
@@ -96,17 +96,9 @@ record ResponseEncoder(String contentType, boolean csv) {
   }
 
   private static void row(StringBuilder out, List<String> cells) {
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      String cell = cells.get(i);
-      boolean quote = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0
-          || cell.indexOf('\r') >= 0 || cell.indexOf('\n') >= 0
-          || (cell.isEmpty() && cells.size() == 1);
-      out.append(quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell);
-    }
-    out.append("\r\n");
+    // Python quotes a lone empty cell, so that the row is not read back as an empty line.
+    boolean loneEmpty = cells.size() == 1 && cells.get(0).isEmpty();
+    out.append(loneEmpty ? "\"\"" : CsvRows.row(cells)).append("\r\n");
   }
 
   /** What {@code csv} writes for a value: None is empty, anything else its {@code str()}. */

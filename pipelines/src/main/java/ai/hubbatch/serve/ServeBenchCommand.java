@@ -1,9 +1,7 @@
 package ai.hubbatch.serve;
 
-import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.cli.InferenceOptions;
 import ai.hubbatch.model.inference.LoadedModel;
-import ai.hubbatch.model.inference.ModelSpec;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,15 +56,11 @@ public final class ServeBenchCommand implements Callable<Integer> {
       description = "Stop a run after this long (default ${DEFAULT-VALUE}).")
   int maxSeconds;
 
-  @Option(names = "--model", description = "Model for the in-JVM server (default: the bundled "
-      + "default model).")
-  String model;
-
   @Option(names = "--max-batch-delay-ms", defaultValue = "5", description = "As in serve.")
   int maxBatchDelayMs;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "As in serve.")
-  int batchSize;
+  /** The in-JVM server's model and engine batches, as in serve. */
+  @Mixin InferenceOptions inference;
 
   @Override
   public Integer call() throws Exception {
@@ -85,8 +80,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
       row(out, url.toString(), figures, Double.NaN);
       return figures.failed() == 0 ? 0 : 1;
     }
-    LoadedModel loaded = LoadedModel.load(new ModelSpec(model == null ? "" : model, null, null,
-        EngineSettings.defaults().withDevice("cpu")));
+    LoadedModel loaded = LoadedModel.load(inference.spec(inference.model()));
     try {
       LoadRun.Figures alone = measure(loaded, false, bodies, type, out);
       LoadRun.Figures dynamic = measure(loaded, true, bodies, type, out);
@@ -103,7 +97,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
       String type, PrintStream out) throws Exception {
     ServeSettings settings = ServeSettings.fromEnvironment(Map.of()).withPort(0)
         .withMaxConcurrent(Math.max(clients, 1))
-        .withLimits(new BatchLimits(batchSize, 8192))
+        .withLimits(inference.limits())
         .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
         .withDynamicBatching(dynamic);
     try (InferenceServer server = InferenceServer.start(loaded, settings)) {

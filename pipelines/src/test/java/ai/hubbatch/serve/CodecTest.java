@@ -34,6 +34,9 @@ class CodecTest {
     DecodedBody body = RequestDecoder.decode("text/csv", bytes("inputs,other\r\na\r\n\"b,\nc\",d\r\n"),
         "sentence-embeddings");
     assertEquals("[\"a\",\"b,\\nc\"]", Json.write(body.records().get(0).request().inputs()));
+    DecodedBody blankLines = RequestDecoder.decode("text/csv",
+        bytes("inputs\r\n\r\na\r\n\r\n"), "sentence-embeddings");
+    assertEquals("[\"a\"]", Json.write(blankLines.records().get(0).request().inputs()));
     ServeException longRow = assertThrows(ServeException.class, () ->
         RequestDecoder.decode("text/csv", bytes("inputs\r\na,b\r\n"), "sentence-embeddings"));
     assertEquals("CSV row 1 has 2 fields but the header names 1", longRow.getMessage());
@@ -70,6 +73,9 @@ class CodecTest {
             StandardCharsets.UTF_8));
     ServeException extra = assertThrows(ServeException.class, () -> csv.encode(
         Json.MAPPER.readTree("[{\"a\":1},{\"a\":2,\"b\":3}]")));
+    assertEquals("label\r\n\"\"\r\nx\r\n", new String(csv.encode(
+        Json.MAPPER.readTree("[{\"label\":null},{\"label\":\"x\"}]")), StandardCharsets.UTF_8),
+        "a lone empty cell is quoted, as Python's csv writes it");
     assertEquals("dict contains fields not in fieldnames: 'b'", extra.getMessage());
     assertThrows(ServeException.class, () -> csv.encode(Json.MAPPER.readTree("[[1,2]]")));
   }

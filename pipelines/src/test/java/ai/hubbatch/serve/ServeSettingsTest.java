@@ -3,18 +3,13 @@ package ai.hubbatch.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SageMaker and toolkit variables as serve reads them. */
 class ServeSettingsTest {
-
-  @TempDir Path dir;
 
   @Test
   void defaultsAreTheToolkits() {
@@ -65,22 +60,5 @@ class ServeSettingsTest {
         e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> ServeSettings.fromEnvironment(Map.of("SAGEMAKER_BIND_TO_PORT", "70000")));
-  }
-
-  @Test
-  void choosesTheModelAsASageMakerContainerFindsIt() throws Exception {
-    Path base = dir.resolve("opt/ml");
-    Files.createDirectories(base.resolve("model"));
-    String baseDir = base.toString();
-    assertEquals("", ModelChoice.choose(null, Map.of("SAGEMAKER_BASE_DIR", baseDir)),
-        "an empty /opt/ml/model is not a model");
-    Files.writeString(base.resolve("model/config.json"), "{}");
-    assertEquals(base.resolve("model").toString(),
-        ModelChoice.choose(null, Map.of("SAGEMAKER_BASE_DIR", baseDir)));
-    assertEquals("org/model", ModelChoice.choose(null,
-        Map.of("SAGEMAKER_BASE_DIR", baseDir, "HF_MODEL_ID", "org/model")));
-    assertEquals("/sm", ModelChoice.choose(null, Map.of("SAGEMAKER_BASE_DIR", baseDir,
-        "HF_MODEL_ID", "org/model", "SM_MODEL_DIR", "/sm")));
-    assertEquals("/cli", ModelChoice.choose("/cli", Map.of("SM_MODEL_DIR", "/sm")));
   }
 }

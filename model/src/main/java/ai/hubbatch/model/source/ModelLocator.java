@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * kept. In this order:
  *
  * <ol>
- *   <li>nothing named: the SageMaker model folder ({@code $SM_MODEL_DIR}, else
- *       {@code /opt/ml/model} when it holds files), else the bundled default model;
+ *   <li>nothing named: the model the environment names, as a SageMaker container finds it (see
+ *       {@link #choose});
  *   <li>a name ending in {@code .tar.gz} or {@code .tgz}: a model archive, a local file or a URI
  *       ({@code s3://...}, {@code file://...}) read through {@link RemoteFiles}, extracted
  *       safely into hubbatch's cache;
@@ -41,40 +41,44 @@ import org.slf4j.LoggerFactory;
 public final class ModelLocator {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelLocator.class);
-  /** Where SageMaker leaves the extracted model.tar.gz. */
-  public static final Path SAGEMAKER_MODEL_DIR = Paths.get("/opt/ml/model");
+  /** SageMaker's base folder when {@code SAGEMAKER_BASE_DIR} is unset. */
+  private static final String SAGEMAKER_BASE_DIR = "/opt/ml";
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]+://.*");
   private static final String SHA256 = "sha256:";
 
   private final HubSettings hub;
   private final RemoteFiles remote;
   private final Path cache;
-  private final Path sageMakerDir;
-  private final boolean sageMakerDirRequired;
+  private final Optional<String> modelId;
+  private final Optional<Path> modelDir;
+  private final Path unpackedDir;
 
-  private ModelLocator(HubSettings hub, RemoteFiles remote, Path cache, Path sageMakerDir,
-      boolean sageMakerDirRequired) {
+  private ModelLocator(HubSettings hub, RemoteFiles remote, Path cache, Optional<String> modelId,
+      Optional<Path> modelDir, Path unpackedDir) {
     this.hub = hub;
     this.remote = remote;
     this.cache = cache;
-    this.sageMakerDir = sageMakerDir;
-    this.sageMakerDirRequired = sageMakerDirRequired;
+    this.modelId = modelId;
+    this.modelDir = modelDir;
+    this.unpackedDir = unpackedDir;
   }
 
   /**
    * Settings from the environment: the Hub's ({@link HubSettings#fromEnvironment()}),
-   * {@code SM_MODEL_DIR}, hubbatch's cache, and the {@link RemoteFiles} on the class path.
+   * {@code HF_MODEL_ID}, {@code SM_MODEL_DIR}, {@code SAGEMAKER_BASE_DIR}, hubbatch's cache, and
+   * the {@link RemoteFiles} on the class path.
    */
   public static ModelLocator fromEnvironment() {
-    Optional<String> smModelDir = Settings.get("SM_MODEL_DIR");
     RemoteFiles remote = ServiceLoader.load(RemoteFiles.class).findFirst()
         .orElse((uri, target) -> {
           throw new IllegalArgumentException("Nothing here reads " + uri + ": remote model "
               + "archives are read through Apache Beam's file systems, which hubbatch run "
               + "provides; copy the archive to a local file otherwise.");
         });
+    Path base = Paths.get(Settings.get("SAGEMAKER_BASE_DIR").orElse(SAGEMAKER_BASE_DIR));
     return new ModelLocator(HubSettings.fromEnvironment(), remote, CacheFolders.hubbatch(),
-        smModelDir.map(Paths::get).orElse(SAGEMAKER_MODEL_DIR), smModelDir.isPresent());
+        Settings.get("HF_MODEL_ID"), Settings.get("SM_MODEL_DIR").map(Paths::get),
+        base.resolve("model"));
   }
 
   /**
@@ -93,21 +97,57 @@ public final class ModelLocator {
   }
 
   public ModelLocator withHub(HubSettings value) {
-    return new ModelLocator(value, remote, cache, sageMakerDir, sageMakerDirRequired);
+    return new ModelLocator(value, remote, cache, modelId, modelDir, unpackedDir);
   }
 
   public ModelLocator withRemoteFiles(RemoteFiles value) {
-    return new ModelLocator(hub, value, cache, sageMakerDir, sageMakerDirRequired);
+    return new ModelLocator(hub, value, cache, modelId, modelDir, unpackedDir);
   }
 
   /** A copy that extracts archives under this hubbatch cache folder. */
   public ModelLocator withCache(Path value) {
-    return new ModelLocator(hub, remote, value, sageMakerDir, sageMakerDirRequired);
+    return new ModelLocator(hub, remote, value, modelId, modelDir, unpackedDir);
+  }
+
+  /** A copy with this model named when no other is, as {@code HF_MODEL_ID} does; null for none. */
+  public ModelLocator withModelId(String value) {
+    return new ModelLocator(hub, remote, cache, Optional.ofNullable(value), modelDir,
+        unpackedDir);
   }
 
   /** A copy that uses this folder when no model is named, as {@code SM_MODEL_DIR} does. */
   public ModelLocator withSageMakerModelDir(Path value) {
-    return new ModelLocator(hub, remote, cache, value, true);
+    return new ModelLocator(hub, remote, cache, modelId, Optional.of(value), unpackedDir);
+  }
+
+  /** A copy with this SageMaker base folder, as {@code SAGEMAKER_BASE_DIR} does. */
+  public ModelLocator withSageMakerBaseDir(Path value) {
+    return new ModelLocator(hub, remote, cache, modelId, modelDir, value.resolve("model"));
+  }
+
+  /**
+   * The model a name stands for, in the order of the Hugging Face inference toolkit's SageMaker
+   * containers: the name given; else {@code HF_MODEL_ID}, which the toolkit prefers to the
+   * model SageMaker unpacked; else {@code SM_MODEL_DIR}, which stands in for that unpacked
+   * model's folder, so it comes after {@code HF_MODEL_ID} as that folder does; else
+   * {@code $SAGEMAKER_BASE_DIR/model} ({@code /opt/ml/model}, where SageMaker unpacks
+   * {@code model.tar.gz}) when it holds files; else nothing, for the bundled default model.
+   *
+   * @param model the model the user named, or null or blank for none
+   * @return a name as {@link #locate} takes it (folders as absolute paths), or empty for the
+   *     bundled default model
+   */
+  public String choose(String model) {
+    if (model != null && !model.isBlank()) {
+      return model.trim();
+    }
+    if (modelId.isPresent()) {
+      return modelId.get();
+    }
+    if (modelDir.isPresent()) {
+      return modelDir.get().toAbsolutePath().toString();
+    }
+    return holdsFiles(unpackedDir) ? unpackedDir.toAbsolutePath().toString() : "";
   }
 
   public HubSettings hub() {
@@ -118,7 +158,7 @@ public final class ModelLocator {
    * Locates a model, fetching it when needed.
    *
    * @param model a Hub id, a folder, a model archive (path or URI), or empty or null for the
-   *     SageMaker model folder or else the bundled default model
+   *     model the environment names or else the bundled default model (see {@link #choose})
    * @param revision for a Hub id, a branch, tag or commit (null: {@code main}); for an archive, the
    *     {@code sha256:<hex>} it must have (what {@link LocatedModel#revision()} gave); else unused
    * @param engine the engine the user chose, or empty; for a Hub id, only its weights download
@@ -127,11 +167,8 @@ public final class ModelLocator {
    */
   public LocatedModel locate(String model, String revision, Optional<EngineKind> engine)
       throws IOException {
-    String name = model == null ? "" : model.trim();
+    String name = choose(model);
     if (name.isEmpty()) {
-      if (sageMakerDirRequired || holdsFiles(sageMakerDir)) {
-        return folder(sageMakerDir);
-      }
       return new LocatedModel(DefaultModel.folder(), "", null, null);
     }
     if (ModelArchive.isArchiveName(name)) {

@@ -80,6 +80,29 @@ class ModelLocatorTest {
   }
 
   @Test
+  void choosesTheModelAsTheToolkitsSageMakerContainersDo() throws Exception {
+    Path base = temp.resolve("opt/ml");
+    Files.createDirectories(base.resolve("model"));
+    ModelLocator unset = ModelLocator.fromEnvironment().withModelId(null)
+        .withSageMakerBaseDir(base);
+    assertEquals("", unset.choose(null), "an empty /opt/ml/model is not a model");
+    Files.writeString(base.resolve("model/config.json"), "{\"architectures\":[\"BertModel\"]}");
+    assertEquals(base.resolve("model").toString(), unset.choose(" "));
+    ModelLocator smModelDir = unset.withSageMakerModelDir(temp.resolve("sm"));
+    assertEquals(temp.resolve("sm").toString(), smModelDir.choose(null),
+        "SM_MODEL_DIR before /opt/ml/model");
+    ModelLocator modelId = smModelDir.withModelId("org/model");
+    assertEquals("org/model", modelId.choose(null), "HF_MODEL_ID before both, as the toolkit");
+    assertEquals("/cli", modelId.choose(" /cli "), "a name given before everything");
+
+    assertEquals(base.resolve("model").toString(),
+        unset.locate(null, null, Optional.empty()).reference(), "locate reads the same order");
+    Path named = Files.createDirectories(temp.resolve("named"));
+    assertEquals(named.toString(), smModelDir.withModelId(named.toString())
+        .locate("", null, Optional.empty()).reference());
+  }
+
+  @Test
   void foldersWinOverHubIdsAndOtherNamesSayWhatTheyAreNot() throws Exception {
     Path folder = Files.createDirectories(temp.resolve("org/name"));
     LocatedModel located = ModelLocator.fromEnvironment().locate(folder.toString(), "v1",

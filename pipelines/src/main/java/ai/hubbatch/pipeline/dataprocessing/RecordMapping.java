@@ -141,15 +141,16 @@ public final class RecordMapping implements Serializable {
             + "naming an inputs, question or context column");
       }
       ArrayNode inputs = request.putArray("inputs");
-      for (ArrayNode row : rows.subList(1, rows.size())) {
-        inputs.add(inputs(rows.get(0), row));
+      for (int i = 1; i < rows.size(); i++) {
+        inputs.add(CsvRows.toolkitInput(rows.get(0), rows.get(i), "CSV row " + i));
       }
       return InferenceRequest.of(request);
     }
     JsonNode row = inputFilter.select(CsvRows.parseRow(record.text()));
     if (record.header() != null) {
       JsonNode header = inputFilter.select(CsvRows.parseRow(record.header()));
-      request.set("inputs", inputs(asRow(header), asRow(row)));
+      request.set("inputs",
+          CsvRows.toolkitInput(asRow(header), asRow(row), "The CSV record"));
     } else if (!row.isArray()) {
       request.set("inputs", row);
     } else if (row.size() == 1) {
@@ -160,19 +161,6 @@ public final class RecordMapping implements Serializable {
           + "InputFilter such as $[1]");
     }
     return InferenceRequest.of(request);
-  }
-
-  /** A row's inputs, as the toolkit: the inputs column, else an object of every column. */
-  private static JsonNode inputs(ArrayNode header, ArrayNode row) {
-    if (header.size() != row.size()) {
-      throw new InvalidRequestException("The CSV record has " + row.size() + " columns, its "
-          + "header " + header.size());
-    }
-    ObjectNode columns = JsonNodeFactory.instance.objectNode();
-    for (int i = 0; i < header.size(); i++) {
-      columns.set(header.get(i).asText(), row.get(i));
-    }
-    return columns.has("inputs") ? columns.get("inputs") : columns;
   }
 
   private static boolean isCsvHeader(ArrayNode row) {

@@ -70,6 +70,12 @@ class RecordMappingTest {
         JoinSource.NONE, "$");
     assertEquals("[\"a\",\"b\"] {}", request(whole,
         SourceRecord.frame(0, 1, 0, "id,inputs\r\n1,a\r\n2,b\r\n")));
+    // As csv.DictReader: empty lines are no rows, a short row's missing columns are null.
+    assertEquals("[\"a\",null,\"b\"] {}", request(whole,
+        SourceRecord.frame(0, 1, 0, "id,inputs\r\n1,a\r\n\r\n2\r\n3,b\r\n\r\n")));
+    InvalidRequestException longRow = assertThrows(InvalidRequestException.class,
+        () -> whole.request(SourceRecord.frame(0, 1, 0, "id,inputs\r\n1,a\r\n2,b,c\r\n")));
+    assertEquals("CSV row 2 has 3 fields but the header names 2", longRow.getMessage());
   }
 
   @Test

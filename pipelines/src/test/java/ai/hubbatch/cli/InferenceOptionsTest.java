@@ -1,0 +1,124 @@
+package ai.hubbatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.inference.ModelSpec;
+import ai.hubbatch.pipeline.InferenceJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The model, engine and batch options of run, transform, serve and bench-serve: one set, read
+ * the same way by every command, and what run and serve make of them.
+ */
+class InferenceOptionsTest {
+
+  private static final List<String> COMMANDS = List.of("run", "transform", "serve",
+      "bench-serve");
+  private static final String[] GIVEN = {"--model", "org/name", "--revision", "v1", "--task",
+      "feature-extraction", "--engine", "onnxruntime", "--device", "cpu", "--batch-size", "8",
+      "--max-batch-tokens", "100", "--intra-op-threads", "2", "--inter-op-threads", "1"};
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void clearProperties() {
+    System.clearProperty("HF_TASK");
+    System.clearProperty("HF_MODEL_REVISION");
+  }
+
+  /** Parses a command line as Main does and returns the command's shared options. */
+  private static InferenceOptions parse(String command, String... args) {
+    List<String> line = new ArrayList<>(List.of(command));
+    if (command.equals("transform")) {
+      line.addAll(List.of("--job", "job.json")); // required; not read when only parsing
+    }
+    line.addAll(List.of(args));
+    CommandLine cli = new CommandLine(new Main());
+    cli.parseArgs(line.toArray(String[]::new));
+    return (InferenceOptions) cli.getSubcommands().get(command).getCommandSpec().mixins()
+        .get("inference").userObject();
+  }
+
+  @Test
+  void everyCommandReadsTheGivenOptionsAlike() {
+    for (String command : COMMANDS) {
+      InferenceOptions options = parse(command, GIVEN);
+      assertEquals("org/name", options.model(), command);
+      assertEquals(Optional.of(EngineKind.ONNX_RUNTIME), options.engine(), command);
+      assertEquals(new EngineSettings("cpu", 2, 1), options.engineSettings(), command);
+      assertEquals(new BatchLimits(8, 100), options.limits(), command);
+      assertEquals(new ModelSpec("org/name", "feature-extraction", "OnnxRuntime",
+          new EngineSettings("cpu", 2, 1), "v1"), options.spec("org/name"), command);
+    }
+  }
+
+  @Test
+  void everyCommandHasTheSameDefaultsAndVariables() {
+    for (String command : COMMANDS) {
+      InferenceOptions defaults = parse(command);
+      assertNull(defaults.model(), command);
+      assertEquals(Optional.empty(), defaults.engine(), command);
+      assertEquals(new BatchLimits(32, 8192), defaults.limits(), command);
+      assertEquals(EngineSettings.defaults(), defaults.engineSettings(), command);
+      assertEquals(new ModelSpec("", null, null, EngineSettings.defaults(), null),
+          defaults.spec(""), command);
+    }
+    System.setProperty("HF_TASK", "ner");
+    System.setProperty("HF_MODEL_REVISION", "v2");
+    for (String command : COMMANDS) {
+      InferenceOptions fromVariables = parse(command);
+      assertEquals("ner", fromVariables.task(), command);
+      assertEquals("v2", fromVariables.revision(), command);
+      assertEquals("text-classification", parse(command, "--task", "text-classification")
+          .task(), "an option wins over its variable");
+    }
+  }
+
+  @Test
+  void badValuesAreConfigurationErrors() {
+    InferenceOptions options = parse("serve", "--engine", "tensorflow", "--device", "tpu",
+        "--batch-size", "0");
+    assertThrows(IllegalArgumentException.class, options::engine);
+    assertThrows(IllegalArgumentException.class, options::engineSettings);
+    assertThrows(IllegalArgumentException.class, options::limits);
+  }
+
+  @Test
+  void runBuildsItsJobFromThem() throws Exception {
+    Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"inputs\":\"a\"}\n");
+    RunCommand run = new RunCommand();
+    new CommandLine(run).parseArgs("-i", in.toString(), "-o", dir.resolve("out").toString(),
+        "--task", "feature-extraction", "--engine", "onnxruntime", "--device", "cpu",
+        "--batch-size", "8", "--max-batch-tokens", "100", "--intra-op-threads", "2");
+    InferenceJob job = run.job();
+    assertEquals(new BatchLimits(8, 100), job.limits());
+    assertEquals(new ModelSpec("", "feature-extraction", "OnnxRuntime",
+        new EngineSettings("cpu", 2, 0), null), job.model());
+  }
+
+  @Test
+  void serveSettingsTakeTheBatchLimits() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--batch-size", "8", "--max-batch-tokens", "100");
+    assertEquals(new BatchLimits(8, 100), serve.settings(Map.of()).limits());
+    ServeCommand defaults = new ServeCommand();
+    new CommandLine(defaults).parseArgs();
+    assertEquals(new BatchLimits(32, 8192), defaults.settings(Map.of()).limits());
+    assertTrue(new CommandLine(defaults).getUsageMessage().contains("--max-batch-tokens"));
+  }
+}
