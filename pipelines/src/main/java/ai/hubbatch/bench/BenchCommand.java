@@ -134,8 +134,6 @@ public final class BenchCommand implements Callable<Integer> {
     ObjectNode report = Json.MAPPER.createObjectNode();
     report.put("input", settings.input);
     report.put("cores", Runtime.getRuntime().availableProcessors());
-    report.put("batch_size", settings.batchSize);
-    report.put("max_batch_tokens", settings.maxBatchTokens);
     report.put("sort_buffer", settings.sortBuffer);
     report.put("repeats", settings.repeats);
     report.putPOJO("beam_options", beamArgs);
@@ -144,6 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
       ObjectNode node = engineNodes.addObject();
       node.put("engine", r.engine());
       node.put("records", r.records());
+      node.put("batch_size", r.batchSize());
+      node.put("max_batch_tokens", r.maxBatchTokens());
       node.put("real_tokens", r.realTokens());
       node.put("e2e_records_per_s", round(r.e2eRecordsPerSecond()));
       node.put("e2e_tokens_per_s", round(r.e2eTokensPerSecond()));

@@ -4,6 +4,7 @@ import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.EngineBench;
 import ai.hubbatch.model.inference.InferenceListener;
@@ -59,12 +60,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
     PipelineOptions options = JobOptions.parse(beamArgs);
     FileSystems.setDefaultPipelineOptions(options);
     ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
-    BatchLimits limits = settings.limits();
+    BatchSizing sizing = settings.sizing();
     Path input = Path.of(settings.input).toAbsolutePath();
     Path output = Files.createTempDirectory("hubbatch-bench");
     InferenceJob job = new InferenceJob(
         List.of(new InputFile(0, input.toString(), input.getFileName().toString())),
-        output + "/", OutputFormat.JSONL, spec, limits, settings.sortBuffer, 64 << 20);
+        output + "/", OutputFormat.JSONL, spec, sizing, settings.sortBuffer, 64 << 20);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
     // The first run loads the model and warms the JIT and the engine's allocator.
@@ -80,6 +81,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
 
     LoadedModel model = SharedModels.get(spec);
+    BatchLimits limits = sizing.resolve(model);
     List<PendingRequest> requests = new ArrayList<>();
     long prepareStart = System.nanoTime();
     try (BatchPredictor predictor = model.newPredictor(limits, InferenceListener.NONE)) {
@@ -105,7 +107,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
         sorted.realTokens(), e2e, sorted.seconds(),
         fastest.get(EngineBench.Batches.ZERO_PADDING).seconds(), arrival.seconds(),
         sorted.paddingEfficiency(), arrival.paddingEfficiency(), prepare, firstPrediction,
-        model.loadMillis() / 1000.0, PeakMemory.megabytes());
+        model.loadMillis() / 1000.0, PeakMemory.megabytes(), limits.maxSequences(),
+        limits.maxPaddedTokens());
     System.out.println(Json.MAPPER.writeValueAsString(result));
     System.out.flush();
     deleteTree(output);

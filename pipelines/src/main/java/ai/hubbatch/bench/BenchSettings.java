@@ -1,6 +1,6 @@
 package ai.hubbatch.bench;
 
-import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.engine.EngineSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +14,11 @@ public final class BenchSettings {
           + "words).")
   String input;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "As in run.")
-  int batchSize;
+  @Option(names = "--batch-size", description = "As in run; default sized for the device.")
+  Integer batchSize;
 
-  @Option(names = "--max-batch-tokens", defaultValue = "8192", description = "As in run.")
-  int maxBatchTokens;
+  @Option(names = "--max-batch-tokens", description = "As in run; default sized for the device.")
+  Integer maxBatchTokens;
 
   @Option(names = "--sort-buffer", defaultValue = "1024", description = "As in run.")
   int sortBuffer;
@@ -33,8 +33,8 @@ public final class BenchSettings {
   @Option(names = "--inter-op-threads", defaultValue = "0", description = "As in run.")
   int interOpThreads;
 
-  BatchLimits limits() {
-    return new BatchLimits(batchSize, maxBatchTokens);
+  BatchSizing sizing() {
+    return new BatchSizing(batchSize, maxBatchTokens);
   }
 
   EngineSettings engineSettings() {
@@ -45,8 +45,12 @@ public final class BenchSettings {
   List<String> asArguments() {
     List<String> args = new ArrayList<>();
     args.add("--input=" + input);
-    args.add("--batch-size=" + batchSize);
-    args.add("--max-batch-tokens=" + maxBatchTokens);
+    if (batchSize != null) {
+      args.add("--batch-size=" + batchSize);
+    }
+    if (maxBatchTokens != null) {
+      args.add("--max-batch-tokens=" + maxBatchTokens);
+    }
     args.add("--sort-buffer=" + sortBuffer);
     args.add("--repeats=" + repeats);
     args.add("--intra-op-threads=" + intraOpThreads);

@@ -17,11 +17,14 @@ package ai.hubbatch.bench;
  * @param firstPredictionSeconds from JVM start to the first batch back from the engine
  * @param modelLoadSeconds time to load the model
  * @param peakRssMegabytes the child JVM's peak resident memory
+ * @param batchSize the batch limit in sequences the run used
+ * @param maxBatchTokens the batch limit in padded tokens the run used
  */
 public record EngineResult(String engine, long records, long realTokens, double e2eSeconds,
     double sortedSeconds, double ceilingSeconds, double arrivalOrderSeconds,
     double paddingEfficiency, double arrivalPaddingEfficiency, double prepareSeconds,
-    double firstPredictionSeconds, double modelLoadSeconds, double peakRssMegabytes) {
+    double firstPredictionSeconds, double modelLoadSeconds, double peakRssMegabytes,
+    int batchSize, int maxBatchTokens) {
 
   public double e2eRecordsPerSecond() {
     return records / e2eSeconds;

@@ -1,6 +1,6 @@
 package ai.hubbatch.cli;
 
-import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
@@ -38,14 +38,16 @@ public final class InferenceOptions {
   @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
   String device;
 
-  @Option(names = "--batch-size", defaultValue = "32",
-      description = "Most sequences per engine call (default ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size",
+      description = "Most sequences per engine call; default sized for the device (32 on a "
+          + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
+  Integer batchSize;
 
-  @Option(names = "--max-batch-tokens", defaultValue = "8192",
-      description = "Most padded tokens (longest x count) per engine call "
-          + "(default ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
+  @Option(names = "--max-batch-tokens",
+      description = "Most padded tokens (longest x count) per engine call; default sized for "
+          + "the device (4096 per CPU core, 8192 to 32768; on a GPU what 40% of its free "
+          + "memory holds for the model's width).")
+  Integer maxBatchTokens;
 
   @Option(names = "--intra-op-threads", defaultValue = "0",
       description = "Threads per operator; 0 = engine default.")
@@ -90,12 +92,13 @@ public final class InferenceOptions {
   }
 
   /**
-   * The engine call limits.
+   * The engine call limits: those given, the others derived from the device where the model
+   * runs.
    *
    * @throws IllegalArgumentException for limits below 1
    */
-  public BatchLimits limits() {
-    return new BatchLimits(batchSize, maxBatchTokens);
+  public BatchSizing sizing() {
+    return new BatchSizing(batchSize, maxBatchTokens);
   }
 
   /**

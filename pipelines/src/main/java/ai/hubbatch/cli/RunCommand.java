@@ -138,8 +138,9 @@ class RunCommand implements Callable<Integer> {
     err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n", located.describe(),
         job.model().task(), job.inputs().size(), job.output());
     err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
-    err.printf("hubbatch: batches of up to %d sequences and %d padded tokens, sorted over %d "
-        + "records%n", job.limits().maxSequences(), job.limits().maxPaddedTokens(), sortBuffer);
+    err.printf("hubbatch: records sorted by length over %d at a time; batch limits %s%n",
+        sortBuffer, job.sizing().maxSequences() != null && job.sizing().maxPaddedTokens() != null
+            ? "as given" : "sized for each worker's device (logged when the model loads)");
     JobSummary summary = JobRunner.run(job, options, err);
     summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
     if (summary.state() != PipelineResult.State.DONE) {
@@ -173,7 +174,7 @@ class RunCommand implements Callable<Integer> {
     ModelSpec spec = new ModelSpec(located.reference(), resolvedTask, chosen.djlName(), settings,
         located.revision());
     String out = output.endsWith("/") ? output : output + "/";
-    return new InferenceJob(files, out, OutputFormat.parse(format), spec, inference.limits(),
+    return new InferenceJob(files, out, OutputFormat.parse(format), spec, inference.sizing(),
         sortBuffer, maxRecordBytes, settings());
   }
 

@@ -87,8 +87,9 @@ final class ServeCommand implements Callable<Integer> {
     err.printf("hubbatch serve: loading %s%n",
         configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
     LoadedModel loaded = LoadedModel.load(spec);
+    ServeSettings sized = configured.withLimits(inference.sizing().resolve(loaded));
     ServeSettings settings = dynamicBatching.equalsIgnoreCase("auto")
-        ? configured.withDynamicBatching(loaded.encoder().device().isGpu()) : configured;
+        ? sized.withDynamicBatching(loaded.encoder().device().isGpu()) : sized;
     InferenceServer server = InferenceServer.start(loaded, settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       err.println("hubbatch serve: stopping (SIGTERM)");
@@ -116,7 +117,6 @@ final class ServeCommand implements Callable<Integer> {
     ServeSettings settings = ServeSettings.fromEnvironment(env)
         .withQueueSize(queueSize)
         .withEngineWorkers(engineWorkers)
-        .withLimits(inference.limits())
         .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
         .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));

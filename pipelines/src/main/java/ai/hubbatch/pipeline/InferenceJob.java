@@ -2,7 +2,7 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
-import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import java.io.Serializable;
 import java.util.List;
@@ -15,7 +15,8 @@ import java.util.List;
  * @param output the output folder (path or URI)
  * @param format JSON Lines or Parquet
  * @param model the model, with its task resolved
- * @param limits batch size and padded-token budget per engine call
+ * @param sizing batch size and padded-token budget per engine call, derived on each worker
+ *     from its device where unset
  * @param sortBuffer records held per worker thread and sorted by length before batching
  * @param maxRecordBytes lines longer than this are errors
  * @param transform how records are read, mapped and written, in SageMaker's terms
@@ -25,7 +26,7 @@ public record InferenceJob(
     String output,
     OutputFormat format,
     ModelSpec model,
-    BatchLimits limits,
+    BatchSizing sizing,
     int sortBuffer,
     int maxRecordBytes,
     TransformSettings transform)
@@ -41,8 +42,8 @@ public record InferenceJob(
 
   /** A JSON Lines job, {@code hubbatch run}'s defaults. */
   public InferenceJob(List<InputFile> inputs, String output, OutputFormat format, ModelSpec model,
-      BatchLimits limits, int sortBuffer, int maxRecordBytes) {
-    this(inputs, output, format, model, limits, sortBuffer, maxRecordBytes,
+      BatchSizing sizing, int sortBuffer, int maxRecordBytes) {
+    this(inputs, output, format, model, sizing, sortBuffer, maxRecordBytes,
         TransformSettings.jsonLines());
   }
 }

@@ -10,7 +10,13 @@ import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
+import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.ModelSpec;
 import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
@@ -33,6 +39,10 @@ import org.joda.time.Instant;
  * from one thread at a time, holds its own predictor.
  */
 final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PredictFn.class);
+  /** Models whose batch limits this JVM has logged: once per JVM, not per DoFn instance. */
+  private static final Set<ModelSpec> LOGGED = ConcurrentHashMap.newKeySet();
 
   private final InferenceJob job;
   private final RecordMapping mapping;
@@ -71,7 +81,11 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   @Setup
   public void setup() {
     model = SharedModels.get(job.model());
-    predictor = model.newPredictor(job.limits(), this::record);
+    BatchLimits limits = job.sizing().resolve(model);
+    if (LOGGED.add(job.model())) {
+      LOG.info("{}", job.sizing().describe(model));
+    }
+    predictor = model.newPredictor(limits, this::record);
     held = new ArrayList<>();
     pending = new ArrayList<>();
   }

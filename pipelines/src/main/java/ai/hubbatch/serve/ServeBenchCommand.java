@@ -97,7 +97,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
       String type, PrintStream out) throws Exception {
     ServeSettings settings = ServeSettings.fromEnvironment(Map.of()).withPort(0)
         .withMaxConcurrent(Math.max(clients, 1))
-        .withLimits(inference.limits())
+        .withLimits(inference.sizing().resolve(loaded))
         .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
         .withDynamicBatching(dynamic);
     try (InferenceServer server = InferenceServer.start(loaded, settings)) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
@@ -61,7 +61,7 @@ class InferenceOptionsTest {
       assertEquals("org/name", options.model(), command);
       assertEquals(Optional.of(EngineKind.ONNX_RUNTIME), options.engine(), command);
       assertEquals(new EngineSettings("cpu", 2, 1), options.engineSettings(), command);
-      assertEquals(new BatchLimits(8, 100), options.limits(), command);
+      assertEquals(new BatchSizing(8, 100), options.sizing(), command);
       assertEquals(new ModelSpec("org/name", "feature-extraction", "OnnxRuntime",
           new EngineSettings("cpu", 2, 1), "v1"), options.spec("org/name"), command);
     }
@@ -73,7 +73,7 @@ class InferenceOptionsTest {
       InferenceOptions defaults = parse(command);
       assertNull(defaults.model(), command);
       assertEquals(Optional.empty(), defaults.engine(), command);
-      assertEquals(new BatchLimits(32, 8192), defaults.limits(), command);
+      assertEquals(BatchSizing.auto(), defaults.sizing(), command);
       assertEquals(EngineSettings.defaults(), defaults.engineSettings(), command);
       assertEquals(new ModelSpec("", null, null, EngineSettings.defaults(), null),
           defaults.spec(""), command);
@@ -95,7 +95,7 @@ class InferenceOptionsTest {
         "--batch-size", "0");
     assertThrows(IllegalArgumentException.class, options::engine);
     assertThrows(IllegalArgumentException.class, options::engineSettings);
-    assertThrows(IllegalArgumentException.class, options::limits);
+    assertThrows(IllegalArgumentException.class, options::sizing);
   }
 
   @Test
@@ -106,19 +106,14 @@ class InferenceOptionsTest {
         "--task", "feature-extraction", "--engine", "onnxruntime", "--device", "cpu",
         "--batch-size", "8", "--max-batch-tokens", "100", "--intra-op-threads", "2");
     InferenceJob job = run.job();
-    assertEquals(new BatchLimits(8, 100), job.limits());
+    assertEquals(new BatchSizing(8, 100), job.sizing());
     assertEquals(new ModelSpec("", "feature-extraction", "OnnxRuntime",
         new EngineSettings("cpu", 2, 0), null), job.model());
   }
 
   @Test
-  void serveSettingsTakeTheBatchLimits() {
-    ServeCommand serve = new ServeCommand();
-    new CommandLine(serve).parseArgs("--batch-size", "8", "--max-batch-tokens", "100");
-    assertEquals(new BatchLimits(8, 100), serve.settings(Map.of()).limits());
+  void serveDocumentsTheBatchLimits() {
     ServeCommand defaults = new ServeCommand();
-    new CommandLine(defaults).parseArgs();
-    assertEquals(new BatchLimits(32, 8192), defaults.settings(Map.of()).limits());
     assertTrue(new CommandLine(defaults).getUsageMessage().contains("--max-batch-tokens"));
   }
 }

@@ -7,6 +7,7 @@ import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.InputFiles;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.InferenceListener;
@@ -46,7 +47,7 @@ class InferencePipelineTest {
   private InferenceJob job(Path in, Path out, OutputFormat format, int sortBuffer)
       throws Exception {
     List<InputFile> files = InputFiles.expand(List.of(in.toString()));
-    return new InferenceJob(files, out + "/", format, model, new BatchLimits(4, 256), sortBuffer,
+    return new InferenceJob(files, out + "/", format, model, BatchSizing.of(new BatchLimits(4, 256)), sortBuffer,
         1 << 20);
   }
 

@@ -33,6 +33,11 @@ public record BatchSizing(Integer maxSequences, Integer maxPaddedTokens) impleme
     }
   }
 
+  /** Both limits as given. */
+  public static BatchSizing of(BatchLimits limits) {
+    return new BatchSizing(limits.maxSequences(), limits.maxPaddedTokens());
+  }
+
   /** Both limits derived. */
   public static BatchSizing auto() {
     return new BatchSizing(null, null);
