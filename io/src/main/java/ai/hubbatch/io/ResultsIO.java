@@ -2,8 +2,10 @@ package ai.hubbatch.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.channels.Channels;
@@ -59,6 +61,12 @@ import org.apache.beam.sdk.values.TupleTagList;
  * consecutive lines of one file; each chunk is sorted and written as a part file; then each
  * input's parts are streamed, in order, into a temporary file that is renamed into place only
  * when complete. A reader never sees a half-written output, and a failed job leaves none.
+ *
+ * <p>What was written, per input, comes back two ways: as the transform's output
+ * ({@link WrittenFile}s), and, for the program that ran the pipeline, from
+ * {@link Write#writtenFiles()} once it finished. The last step leaves that report beside the
+ * errors file, so it is exact on every runner, unlike metrics, which some runners report only as
+ * attempted or not at all.
  */
 public final class ResultsIO {
 
@@ -68,6 +76,8 @@ public final class ResultsIO {
   public static final String OBJECTS_FAILED = "objects_failed";
 
   private static final String TEMP_FOLDER = ".hubbatch-tmp";
+  /** The report of what was written, in the write's temporary folder. */
+  private static final String REPORT = "written.jsonl";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ResultsIO() {}
@@ -167,6 +177,28 @@ public final class ResultsIO {
       return Resources.file(output, ERRORS_FILE).toString();
     }
 
+    /**
+     * What the finished pipeline wrote, one entry per input in input order. Call after the
+     * pipeline finished and before {@link #cleanUp()}.
+     *
+     * @throws IOException if the pipeline did not get to its last step, which writes the report
+     */
+    public List<WrittenFile> writtenFiles() throws IOException {
+      ResourceId report = FileSystems.matchNewResource(tempDirectory() + REPORT, false);
+      if (!Resources.exists(report)) {
+        throw new IOException("The job left no report of what it wrote (" + report
+            + "): it did not finish");
+      }
+      List<WrittenFile> files = new ArrayList<>();
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+          Channels.newInputStream(FileSystems.open(report)), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          files.add(JSON.readValue(line, WrittenFile.class));
+        }
+      }
+      return files;
+    }
+
     /** Deletes the temporary files; call after the pipeline finished, whether it failed or not. */
     public void cleanUp() throws IOException {
       Resources.deleteTree(tempDirectory());
@@ -203,16 +235,16 @@ public final class ResultsIO {
           results.getPipeline().apply("Inputs", Create.of(markers).withCoder(partCoder));
 
       TupleTag<WrittenFile> written = new TupleTag<>() {};
-      TupleTag<KV<Integer, FileErrors>> errors = new TupleTag<>() {};
+      TupleTag<KV<Integer, InputReport>> reports = new TupleTag<>() {};
       PCollectionTuple finished =
           PCollectionList.of(parts).and(everyInput)
               .apply("AllParts", Flatten.pCollections())
               .apply("GroupByInput", GroupByKey.create())
-              .apply("WriteOutputs", ParDo.of(new WriteOutputFn(settings, written, errors))
-                  .withOutputTags(written, TupleTagList.of(errors)));
-      finished.get(errors)
-          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileErrors.class)))
-          .apply("GatherErrors", GroupByKey.create())
+              .apply("WriteOutputs", ParDo.of(new WriteOutputFn(settings, written, reports))
+                  .withOutputTags(written, TupleTagList.of(reports)));
+      finished.get(reports)
+          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(InputReport.class)))
+          .apply("GatherReports", GroupByKey.create())
           .apply("WriteErrors", ParDo.of(new WriteErrorsFn(settings)));
       return finished.get(written).setCoder(SerializableCoder.of(WrittenFile.class));
     }
@@ -248,8 +280,8 @@ public final class ResultsIO {
     static final Part MARKER = new Part(-1, null, 0, null, 0);
   }
 
-  /** One input's error parts, in order. */
-  record FileErrors(int input, List<String> parts) implements Serializable {}
+  /** One input's outcome and its error parts, in order. */
+  record InputReport(WrittenFile written, List<String> errorParts) implements Serializable {}
 
   static final class KeyByChunkFn extends DoFn<ResultRecord, KV<KV<Integer, Long>, ResultRecord>> {
     private final int chunkRecords;
@@ -341,14 +373,14 @@ public final class ResultsIO {
   static final class WriteOutputFn extends DoFn<KV<Integer, Iterable<Part>>, WrittenFile> {
     private final Settings settings;
     private final TupleTag<WrittenFile> written;
-    private final TupleTag<KV<Integer, FileErrors>> errors;
+    private final TupleTag<KV<Integer, InputReport>> reports;
     private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
 
     WriteOutputFn(Settings settings, TupleTag<WrittenFile> written,
-        TupleTag<KV<Integer, FileErrors>> errors) {
+        TupleTag<KV<Integer, InputReport>> reports) {
       this.settings = settings;
       this.written = written;
-      this.errors = errors;
+      this.reports = reports;
     }
 
     @ProcessElement
@@ -378,13 +410,22 @@ public final class ResultsIO {
       }
       String relative = input.relativeName() + settings.format().suffix();
       ResourceId destination = Resources.file(settings.output(), relative);
-      out.get(errors).output(KV.of(0, new FileErrors(input.index(), errorParts)));
+      WrittenFile result;
       if (settings.allOrNothing() && errorCount > 0) {
         Resources.deleteIfExists(destination);
         withheld.inc();
-        out.get(written).output(new WrittenFile(input.index(), null, outputs, errorCount));
-        return;
+        result = new WrittenFile(input.index(), null, outputs, errorCount);
+      } else {
+        publish(input, outputParts, destination);
+        result = new WrittenFile(input.index(), destination.toString(), outputs, errorCount);
       }
+      out.get(written).output(result);
+      // Every input's report meets the others' in one place: the errors file and the report.
+      out.get(reports).output(KV.of(0, new InputReport(result, errorParts)));
+    }
+
+    private void publish(InputFile input, List<String> outputParts, ResourceId destination)
+        throws IOException {
       ResourceId temporary =
           FileSystems.matchNewResource(settings.temp() + "final/" + input.index(), false);
       if (settings.format() == OutputFormat.PARQUET) {
@@ -401,12 +442,14 @@ public final class ResultsIO {
         }
       }
       Resources.publish(temporary, destination);
-      out.get(written).output(
-          new WrittenFile(input.index(), destination.toString(), outputs, errorCount));
     }
   }
 
-  static final class WriteErrorsFn extends DoFn<KV<Integer, Iterable<FileErrors>>, Void> {
+  /**
+   * Writes the errors file, every input's errors in input order, then the report of what was
+   * written ({@link Write#writtenFiles()}), so a report means the whole output is in place.
+   */
+  static final class WriteErrorsFn extends DoFn<KV<Integer, Iterable<InputReport>>, Void> {
     private final Settings settings;
 
     WriteErrorsFn(Settings settings) {
@@ -414,14 +457,14 @@ public final class ResultsIO {
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<FileErrors>> element) throws IOException {
-      List<FileErrors> files = new ArrayList<>();
-      element.getValue().forEach(files::add);
-      files.sort(Comparator.comparingInt(FileErrors::input));
+    public void process(@Element KV<Integer, Iterable<InputReport>> element) throws IOException {
+      List<InputReport> inputs = new ArrayList<>();
+      element.getValue().forEach(inputs::add);
+      inputs.sort(Comparator.comparingInt(report -> report.written().input()));
       ResourceId temporary = FileSystems.matchNewResource(settings.temp() + "final/errors", false);
       try (OutputStream stream = Resources.createText(temporary)) {
-        for (FileErrors file : files) {
-          for (String part : file.parts()) {
+        for (InputReport input : inputs) {
+          for (String part : input.errorParts()) {
             try (InputStream in = Channels.newInputStream(
                 FileSystems.open(FileSystems.matchNewResource(part, false)))) {
               in.transferTo(stream);
@@ -430,6 +473,13 @@ public final class ResultsIO {
         }
       }
       Resources.publish(temporary, Resources.file(settings.output(), ERRORS_FILE));
+      try (OutputStream report = Resources.createText(
+          FileSystems.matchNewResource(settings.temp() + REPORT, false))) {
+        for (InputReport input : inputs) {
+          report.write((JSON.writeValueAsString(input.written()) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+        }
+      }
     }
   }
 }

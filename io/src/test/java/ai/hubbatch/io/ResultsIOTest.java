@@ -2,8 +2,10 @@ package ai.hubbatch.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +58,11 @@ class ResultsIOTest {
                 .via(w -> w.input() + ":" + w.outputs() + ":" + w.errors())))
         .containsInAnyOrder("0:2497:3", "1:2:1", "2:0:0");
     TestPipelines.run(pipeline);
+    assertEquals(List.of(
+        new WrittenFile(0, out.resolve("a.jsonl.out").toString(), 2497, 3),
+        new WrittenFile(1, out.resolve("sub/b.jsonl.out").toString(), 2, 1),
+        new WrittenFile(2, out.resolve("empty.jsonl.out").toString(), 0, 0)),
+        write.writtenFiles(), "the report the launcher reads, in input order");
     write.cleanUp();
 
     List<String> a = Files.readAllLines(out.resolve("a.jsonl.out"));
@@ -76,6 +83,14 @@ class ResultsIOTest {
       assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(".hubbatch-tmp")),
           "temporary files are cleaned up");
     }
+  }
+
+  @Test
+  void hasNoReportOfAPipelineThatDidNotRun() {
+    ResultsIO.Write write = ResultsIO.write().to(dir.resolve("never").toString())
+        .withInputs(inputs);
+    IOException missing = assertThrows(IOException.class, write::writtenFiles);
+    assertTrue(missing.getMessage().contains("it did not finish"), missing.getMessage());
   }
 
   @Test
@@ -123,6 +138,7 @@ class ResultsIOTest {
         .containsInAnyOrder("0:" + out.resolve("a.jsonl.out") + ":2:0", "1:null:1:1",
             "2:" + out.resolve("empty.jsonl.out") + ":0:0");
     TestPipelines.run(pipeline);
+    assertEquals(new WrittenFile(1, null, 1, 1), write.writtenFiles().get(1));
     write.cleanUp();
 
     assertEquals("[1]\"x,y\"\r\n", Files.readString(out.resolve("a.jsonl.out")),
