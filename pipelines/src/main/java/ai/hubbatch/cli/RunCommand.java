@@ -47,7 +47,8 @@ import picocli.CommandLine.Unmatched;
       "Runs a model task over JSON Lines records ({\"inputs\": ..., \"parameters\": {...}} per "
           + "line) and writes one <input>.out per input file, in input order, plus "
           + "_errors.jsonl for records that failed.",
-      "Options not listed here (--runner, --targetParallelism, ...) go to Apache Beam."
+      "Options not listed here go to Apache Beam and the runner (--targetParallelism, "
+          + "--flinkMaster, --parallelism, --sparkMaster, ...)."
     })
 class RunCommand implements Callable<Integer> {
 
@@ -124,12 +125,19 @@ class RunCommand implements Callable<Integer> {
       description = "Longer lines are errors (default ${DEFAULT-VALUE}).")
   int maxRecordBytes;
 
+  @Option(names = "--runner", defaultValue = "DirectRunner",
+      description = "DirectRunner (default: this machine), FlinkRunner or SparkRunner; the "
+          + "runner's own options pass through (--flinkMaster=host:port, --parallelism=N, "
+          + "--sparkMaster=spark://host:7077, ...).")
+  String runner;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   private LocatedModel located;
 
   @Override
   public Integer call() throws Exception {
+    beamArgs.add(0, Runner.parse(runner).beamOption());
     PipelineOptions options = beamOptions();
     S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv());
     FileSystems.setDefaultPipelineOptions(options);

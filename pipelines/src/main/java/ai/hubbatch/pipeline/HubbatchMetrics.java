@@ -3,7 +3,9 @@ package ai.hubbatch.pipeline;
 /**
  * Names of the Beam metrics hubbatch reports, in namespace {@code hubbatch}, after Beam
  * RunInference's ({@code num_inferences}, {@code inference_batch_latency_micro_secs}, ...), so
- * every runner's UI shows them.
+ * every runner's UI shows them. Records read and blank lines are counted where records are read
+ * ({@code ai.hubbatch.io.RecordsIO}), inputs withheld under SageMaker's rule where they are written
+ * ({@code objects_failed}, {@code ai.hubbatch.io.ResultsIO}).
  */
 public final class HubbatchMetrics {
 
@@ -33,7 +35,13 @@ public final class HubbatchMetrics {
   public static final String PADDED_TOKENS = "padded_tokens";
   /** Time per engine call (distribution). */
   public static final String BATCH_LATENCY = "inference_batch_latency_micro_secs";
-  /** Time to load the model (gauge). */
+  /** Real tokens per thousand padded tokens, per engine call (distribution). */
+  public static final String BATCH_PADDING_EFFICIENCY =
+      "inference_batch_padding_efficiency_per_mille";
+  /**
+   * Time to load the model (distribution): one value per load, so its count is the number of
+   * JVMs that loaded it.
+   */
   public static final String LOAD_MODEL_LATENCY = "load_model_latency_milli_secs";
 
   private HubbatchMetrics() {}

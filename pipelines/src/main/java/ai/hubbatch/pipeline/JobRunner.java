@@ -4,6 +4,7 @@ import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.model.inference.SharedModels;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -18,6 +19,7 @@ public final class JobRunner {
    * removes temporary files whatever happened.
    *
    * @throws org.apache.beam.sdk.Pipeline.PipelineExecutionException if the job failed
+   * @throws IOException if the job ended without writing its report
    */
   public static JobSummary run(InferenceJob job, PipelineOptions options, PrintStream progress)
       throws IOException {
@@ -32,7 +34,11 @@ public final class JobRunner {
     try (ProgressLine line = new ProgressLine(progress)) {
       PipelineResult result = pipeline.run();
       result.waitUntilFinish();
-      return JobSummary.of(result, (System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      PipelineResult.State state = result.getState();
+      return JobSummary.of(state, seconds,
+          state == PipelineResult.State.DONE ? write.writtenFiles() : List.of(),
+          JobMetrics.of(result));
     } finally {
       write.cleanUp();
     }

@@ -18,10 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
-import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -65,8 +66,13 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDED_TOKENS);
   private final Distribution latency =
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_LATENCY);
-  private final Gauge loadLatency =
-      Metrics.gauge(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
+  private final Distribution paddingEfficiency =
+      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDING_EFFICIENCY);
+  private final Distribution loadLatency =
+      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
+
+  /** Models whose load time this JVM reported: once per load, however many DoFns share it. */
+  private static final Set<LoadedModel> LOADS_REPORTED = ConcurrentHashMap.newKeySet();
 
   private transient LoadedModel model;
   private transient BatchPredictor predictor;
@@ -92,7 +98,10 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   @StartBundle
   public void startBundle() {
-    loadLatency.set(model.loadMillis());
+    // Metrics count only inside a bundle (not in @Setup, where the model loads).
+    if (LOADS_REPORTED.add(model)) {
+      loadLatency.update(model.loadMillis());
+    }
   }
 
   @ProcessElement
@@ -174,6 +183,9 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     LocalProgress.tokens(report.realTokens(), report.paddedTokens());
     batchSize.update(report.sequences());
     batchTokens.update(report.paddedTokens());
+    if (report.paddedTokens() > 0) {
+      paddingEfficiency.update(1000L * report.realTokens() / report.paddedTokens());
+    }
     latency.update(report.nanos() / 1000);
   }
 }

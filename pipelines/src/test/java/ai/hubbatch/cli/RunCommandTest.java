@@ -2,6 +2,7 @@ package ai.hubbatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,35 @@ class RunCommandTest {
     assertTrue(badModel.err().contains("Model folder not found"), badModel.err());
     CliRun missingOption = run("run", "-i", in.toString());
     assertEquals(2, missingOption.code());
+  }
+
+  @Test
+  void refusesARunnerThatIsNotInTheJarAndNamesTheJarThatHasIt() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"inputs\":\"fine\"}\n");
+    CliRun unknown = run("run", "-i", in.toString(), "-o", dir.toString(), "--runner", "Nope");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains(
+        "Unknown --runner 'Nope': use DirectRunner, FlinkRunner, SparkRunner"), unknown.err());
+    // The default jar has neither; a runner profile puts one of them on this class path.
+    String absent = onClassPath("org.apache.beam.runners.flink.FlinkRunner") ? "SparkRunner"
+        : "FlinkRunner";
+    assumeFalse(onClassPath("org.apache.beam.runners.spark.SparkRunner")
+        && absent.equals("SparkRunner"), "both runners are on the class path");
+    CliRun missing = run("run", "-i", in.toString(), "-o", dir.toString(), "--runner", absent);
+    assertEquals(2, missing.code());
+    String module = absent.equals("FlinkRunner") ? "flink" : "spark";
+    assertTrue(missing.err().contains(absent + " is not in this jar: run it with ./hubbatch, "
+        + "which builds " + module + "/target/hubbatch-" + module + ".jar"), missing.err());
+  }
+
+  private static boolean onClassPath(String className) {
+    try {
+      Class.forName(className, false, RunCommandTest.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   @Test

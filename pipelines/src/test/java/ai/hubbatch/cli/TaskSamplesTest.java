@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,20 +31,9 @@ class TaskSamplesTest {
       if (!entry.get("model").asText().isEmpty()) {
         args.addAll(List.of("--model", root.resolve(entry.get("model").asText()).toString()));
       }
-      PrintStream stdout = System.out;
-      PrintStream stderr = System.err;
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code;
-      try {
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        code = Main.execute(args.toArray(String[]::new));
-      } finally {
-        System.setOut(stdout);
-        System.setErr(stderr);
-      }
+      CliRun run = CliRun.of(args.toArray(String[]::new));
       String errors = Files.readString(out.resolve("_errors.jsonl"));
-      assertEquals(0, code, task + ": " + errors + err.toString(StandardCharsets.UTF_8));
+      assertEquals(0, run.code(), task + ": " + errors + run.err());
       long records = Files.readAllLines(input).stream().filter(l -> !l.isBlank()).count();
       List<String> lines = Files.readAllLines(out.resolve(input.getFileName() + ".out"));
       assertEquals(records, lines.size(), task);

@@ -80,10 +80,16 @@ class InferencePipelineTest {
 
     assertEquals(PipelineResult.State.DONE, summary.state());
     assertEquals(34, summary.read());
-    assertEquals(1, summary.blank());
     assertEquals(32, summary.outputs());
     assertEquals(2, summary.failed());
-    assertTrue(summary.paddingEfficiency() > 0 && summary.paddingEfficiency() <= 1);
+    JobMetrics metrics = summary.metrics();
+    assertEquals(1, metrics.blankLines());
+    assertTrue(metrics.paddingEfficiency() > 0 && metrics.paddingEfficiency() <= 1);
+    // 32 records of one to two sequences each (b.jsonl has a list of two): 33 sequences.
+    assertEquals(33, metrics.batchSize().getSum());
+    assertTrue(metrics.batchSize().getMax() <= 4, "batches of at most 4");
+    assertEquals(metrics.batches(), metrics.batchSize().getCount());
+    assertEquals(metrics.paddedTokens(), metrics.batchPaddedTokens().getSum());
 
     List<String> a = Files.readAllLines(out.resolve("a.jsonl.out"));
     assertEquals(30, a.size());
