@@ -43,6 +43,11 @@ final class ProgressLine implements AutoCloseable {
     LocalProgress.Snapshot now = LocalProgress.snapshot();
     long done = now.done() - base.done();
     double seconds = (System.nanoTime() - start) / 1e9;
+    if (done == 0) {
+      // Loading the model, or workers in other JVMs (a cluster) doing the work.
+      return String.format(Locale.ROOT, "hubbatch: running for %.0f s; no record done in this "
+          + "JVM yet (a cluster's workers show theirs in its UI)", seconds);
+    }
     return String.format(Locale.ROOT, "hubbatch: %,d records done (%,d failed), %.1f records/s",
         done, now.failed() - base.failed(), done / seconds);
   }
