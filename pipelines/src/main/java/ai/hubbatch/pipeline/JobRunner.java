@@ -1,7 +1,6 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.ResultsIO;
-import ai.hubbatch.model.inference.SharedModels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -23,11 +22,6 @@ public final class JobRunner {
    */
   public static JobSummary run(InferenceJob job, PipelineOptions options, PrintStream progress)
       throws IOException {
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
-      // Its workers run in this JVM and share one model per JVM: loading it while Beam builds
-      // and starts the pipeline overlaps the two.
-      SharedModels.preload(job.model());
-    }
     Pipeline pipeline = Pipeline.create(options);
     ResultsIO.Write write = InferencePipeline.build(pipeline, job);
     long start = System.nanoTime();

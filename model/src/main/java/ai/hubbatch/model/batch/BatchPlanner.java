@@ -20,23 +20,26 @@ public final class BatchPlanner {
    * Plans batches.
    *
    * @param lengths token count of each sequence
-   * @return batches as indices into {@code lengths}, longest sequences first
+   * @return batches as indices into {@code lengths}, shortest sequences first
    */
   public static List<int[]> plan(int[] lengths, BatchLimits limits) {
     Integer[] order = new Integer[lengths.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    // Longest first: an engine that runs out of memory does so on the first batch.
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> lengths[i]).reversed());
+    // Shortest first: the first answers come back after the cheapest engine call, which is
+    // what a job's time to first prediction waits for. (An engine that runs out of memory on a
+    // later, longer batch costs nothing extra: the predictor splits failed batches.)
+    Arrays.sort(order, Comparator.comparingInt((Integer i) -> lengths[i]));
     List<int[]> batches = new ArrayList<>();
     int start = 0;
     while (start < order.length) {
-      int longest = Math.max(1, lengths[order[start]]);
       int end = start + 1;
+      // Sorted ascending, so the sequence being added is the batch's longest.
       while (end < order.length
           && end - start < limits.maxSequences()
-          && (long) longest * (end - start + 1) <= limits.maxPaddedTokens()) {
+          && (long) Math.max(1, lengths[order[end]]) * (end - start + 1)
+              <= limits.maxPaddedTokens()) {
         end++;
       }
       int[] batch = new int[end - start];

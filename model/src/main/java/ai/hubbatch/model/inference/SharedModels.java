@@ -26,23 +26,6 @@ public final class SharedModels {
     return MODELS.computeIfAbsent(spec, SharedModels::load);
   }
 
-  /**
-   * Starts loading the model on a background thread and returns at once; a later
-   * {@link #get} waits for that load instead of starting another. A failure is left for that
-   * {@link #get} to report.
-   */
-  public static void preload(ModelSpec spec) {
-    Thread thread = new Thread(() -> {
-      try {
-        get(spec);
-      } catch (RuntimeException e) {
-        // get() on the worker loads again and reports the error where the job sees it.
-      }
-    }, "hubbatch-model-preload");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
   private static LoadedModel load(ModelSpec spec) {
     try {
       return LoadedModel.load(spec);

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 class BatchPlannerTest {
 
   @Test
-  void sortsLongestFirstAndCutsAtTheTokenBudget() {
+  void sortsShortestFirstAndCutsAtTheTokenBudget() {
     int[] lengths = {10, 50, 12, 48, 11, 49};
     List<int[]> batches = BatchPlanner.plan(lengths, new BatchLimits(32, 150));
-    // 50*3 = 150 fits the budget; the three short ones follow together.
+    // The three short ones go together (48*4 = 192 would pass the budget); 50*3 = 150 fits.
     assertEquals(2, batches.size());
-    assertArrayEquals(new int[] {1, 5, 3}, batches.get(0));
-    assertArrayEquals(new int[] {2, 4, 0}, batches.get(1));
+    assertArrayEquals(new int[] {0, 4, 2}, batches.get(0));
+    assertArrayEquals(new int[] {3, 5, 1}, batches.get(1));
   }
 
   @Test
@@ -32,8 +32,8 @@ class BatchPlannerTest {
   @Test
   void givesAnOversizedSequenceABatchOfItsOwn() {
     List<int[]> batches = BatchPlanner.plan(new int[] {3, 900, 3}, new BatchLimits(8, 100));
-    assertArrayEquals(new int[] {1}, batches.get(0));
-    assertArrayEquals(new int[] {0, 2}, batches.get(1));
+    assertArrayEquals(new int[] {0, 2}, batches.get(0));
+    assertArrayEquals(new int[] {1}, batches.get(1));
   }
 
   @Test
