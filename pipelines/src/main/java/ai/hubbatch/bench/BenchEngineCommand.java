@@ -62,23 +62,30 @@ public final class BenchEngineCommand implements Callable<Integer> {
     ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
     BatchSizing sizing = settings.sizing();
     Path input = Path.of(settings.input).toAbsolutePath();
-    Path output = Files.createTempDirectory("hubbatch-bench");
-    InferenceJob job = new InferenceJob(
-        List.of(new InputFile(0, input.toString(), input.getFileName().toString())),
-        output + "/", OutputFormat.JSONL, spec, sizing, settings.sortBuffer, 64 << 20);
+    Path scratch = Files.createTempDirectory("hubbatch-bench");
+    Path oneRecord = scratch.resolve("one-record.jsonl");
+    Files.writeString(oneRecord, firstRecord(input) + "\n");
+    InferenceJob job = job(input, scratch.resolve("out"), spec, sizing);
+    // A job's fixed cost (starting the pipeline, listing and finalizing files) is what this
+    // one-record job takes; the full job's time less it is what its records cost.
+    InferenceJob fixedCost = job(oneRecord, scratch.resolve("out-one"), spec, sizing);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
     // The first run loads the model and warms the JIT and the engine's allocator.
     JobSummary first = JobRunner.run(job, options, quiet);
     double firstPrediction = (LocalProgress.firstBatchMillis() - jvmStart) / 1000.0;
     double e2e = Double.MAX_VALUE;
+    double overhead = Double.MAX_VALUE;
     for (int i = 0; i < settings.repeats; i++) {
       JobSummary measured = JobRunner.run(job, options, quiet);
       if (measured.failed() > 0) {
         System.err.println("hubbatch bench: " + measured.failed() + " records failed");
       }
       e2e = Math.min(e2e, measured.seconds());
+      overhead = Math.min(overhead, JobRunner.run(fixedCost, options, quiet).seconds());
     }
+    // The job's peak, before the engine-only runs below hold every request at once.
+    double peakRss = PeakMemory.megabytes();
 
     LoadedModel model = SharedModels.get(spec);
     BatchLimits limits = sizing.resolve(model);
@@ -104,15 +111,28 @@ public final class BenchEngineCommand implements Callable<Integer> {
     EngineBench.Figures sorted = fastest.get(EngineBench.Batches.SORTED);
     EngineBench.Figures arrival = fastest.get(EngineBench.Batches.ARRIVAL_ORDER);
     EngineResult result = new EngineResult(model.encoder().engine().djlName(), first.read(),
-        sorted.realTokens(), e2e, sorted.seconds(),
+        sorted.realTokens(), e2e, overhead, sorted.seconds(),
         fastest.get(EngineBench.Batches.ZERO_PADDING).seconds(), arrival.seconds(),
         sorted.paddingEfficiency(), arrival.paddingEfficiency(), prepare, firstPrediction,
-        model.loadMillis() / 1000.0, PeakMemory.megabytes(), limits.maxSequences(),
+        model.loadMillis() / 1000.0, peakRss, limits.maxSequences(),
         limits.maxPaddedTokens());
     System.out.println(Json.MAPPER.writeValueAsString(result));
     System.out.flush();
-    deleteTree(output);
+    deleteTree(scratch);
     return 0;
+  }
+
+  private InferenceJob job(Path input, Path output, ModelSpec spec, BatchSizing sizing) {
+    return new InferenceJob(
+        List.of(new InputFile(0, input.toString(), input.getFileName().toString())),
+        output + "/", OutputFormat.JSONL, spec, sizing, settings.sortBuffer, 64 << 20);
+  }
+
+  private static String firstRecord(Path input) throws java.io.IOException {
+    try (var lines = Files.lines(input)) {
+      return lines.filter(line -> !line.isBlank()).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(input + " has no records"));
+    }
   }
 
   private static void deleteTree(Path folder) throws java.io.IOException {

@@ -8,6 +8,8 @@ package ai.hubbatch.bench;
  * @param records records in the input
  * @param realTokens tokens the model saw, padding excluded
  * @param e2eSeconds wall time of a {@code hubbatch run} pipeline over the input, model loaded
+ * @param jobOverheadSeconds wall time of the same pipeline over the input's first record alone:
+ *     the job's fixed cost
  * @param sortedSeconds engine time for the batches the pipeline forms (length-sorted)
  * @param ceilingSeconds engine time for the same batches without padding
  * @param arrivalOrderSeconds engine time for batches cut in arrival order under the same limits
@@ -16,11 +18,13 @@ package ai.hubbatch.bench;
  * @param prepareSeconds parsing and tokenizing every record once, on one thread
  * @param firstPredictionSeconds from JVM start to the first batch back from the engine
  * @param modelLoadSeconds time to load the model
- * @param peakRssMegabytes the child JVM's peak resident memory
+ * @param peakRssMegabytes the child JVM's peak resident memory while it ran the job (before the
+ *     engine-only runs, which hold every request at once)
  * @param batchSize the batch limit in sequences the run used
  * @param maxBatchTokens the batch limit in padded tokens the run used
  */
 public record EngineResult(String engine, long records, long realTokens, double e2eSeconds,
+    double jobOverheadSeconds,
     double sortedSeconds, double ceilingSeconds, double arrivalOrderSeconds,
     double paddingEfficiency, double arrivalPaddingEfficiency, double prepareSeconds,
     double firstPredictionSeconds, double modelLoadSeconds, double peakRssMegabytes,
@@ -32,6 +36,24 @@ public record EngineResult(String engine, long records, long realTokens, double 
 
   public double e2eTokensPerSecond() {
     return realTokens / e2eSeconds;
+  }
+
+  /**
+   * Records per second once the job runs: the records past the first over the time the full
+   * job takes beyond the one-record job's.
+   */
+  public double steadyRecordsPerSecond() {
+    return (records - 1) / (e2eSeconds - jobOverheadSeconds);
+  }
+
+  /** {@link #steadyRecordsPerSecond} at the input's mean tokens per record. */
+  public double steadyTokensPerSecond() {
+    return steadyRecordsPerSecond() * realTokens / records;
+  }
+
+  /** Steady-state end-to-end throughput as a share of the zero-padding ceiling. */
+  public double steadyOverCeiling() {
+    return steadyRecordsPerSecond() / ceilingRecordsPerSecond();
   }
 
   public double sortedTokensPerSecond() {
@@ -50,7 +72,7 @@ public record EngineResult(String engine, long records, long realTokens, double 
     return realTokens / arrivalOrderSeconds;
   }
 
-  /** End-to-end throughput as a share of the zero-padding ceiling. */
+  /** Whole-job throughput, fixed cost included, as a share of the zero-padding ceiling. */
   public double e2eOverCeiling() {
     return ceilingSeconds / e2eSeconds;
   }

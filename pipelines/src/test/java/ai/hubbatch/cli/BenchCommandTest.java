@@ -1,0 +1,58 @@
+package ai.hubbatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hubbatch.model.TinyModels;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hubbatch bench} end to end: its child JVM runs the pipeline and the engine-only runs. */
+class BenchCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void reportsEachFigureForTheEngine() throws Exception {
+    // Records of 1 to 40 words in a shuffled order: arrival-order batches mix lengths, sorted
+    // ones do not.
+    List<String> lines = new ArrayList<>();
+    for (int words = 1; words <= 40; words++) {
+      lines.add("{\"inputs\":\"" + "good ".repeat(words).trim() + "\"}");
+    }
+    Collections.shuffle(lines, new Random(7));
+    Path input = dir.resolve("mixed.jsonl");
+    Files.write(input, lines);
+    Path json = dir.resolve("bench.json");
+
+    CliRun result = CliRun.of("bench", "--model",
+        TinyModels.folder("tiny-bert-sentiment").toString(), "--task", "text-classification",
+        "--engines", "onnxruntime", "--input", input.toString(), "--repeats", "1",
+        "--batch-size", "8", "--json", json.toString());
+
+    assertEquals(0, result.code(), result.err());
+    assertTrue(result.out().contains("steady/ceil"), result.out());
+    JsonNode engine = new ObjectMapper().readTree(json.toFile()).get("engines").get(0);
+    assertEquals("OnnxRuntime", engine.get("engine").asText());
+    assertEquals(40, engine.get("records").asLong());
+    assertEquals(8, engine.get("batch_size").asInt());
+    // [CLS] + words + [SEP] for each record.
+    assertEquals(40 * 41 / 2 + 2 * 40, engine.get("real_tokens").asLong());
+    double padding = engine.get("padding_efficiency").asDouble();
+    double arrival = engine.get("arrival_order_padding_efficiency").asDouble();
+    assertTrue(padding > arrival && padding <= 1, padding + " vs " + arrival);
+    for (String positive : List.of("e2e_records_per_s", "steady_records_per_s",
+        "ceiling_records_per_s", "sorted_tokens_per_s", "arrival_order_tokens_per_s",
+        "job_overhead_s", "first_prediction_s", "model_load_s", "peak_rss_mb")) {
+      assertTrue(engine.get(positive).asDouble() > 0, positive + " in " + engine);
+    }
+  }
+}
