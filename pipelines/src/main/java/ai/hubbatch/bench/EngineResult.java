@@ -18,8 +18,8 @@ package ai.hubbatch.bench;
  * @param prepareSeconds parsing and tokenizing every record once, on one thread
  * @param firstPredictionSeconds from JVM start to the first batch back from the engine
  * @param modelLoadSeconds time to load the model
- * @param peakRssMegabytes the child JVM's peak resident memory while it ran the job (before the
- *     engine-only runs, which hold every request at once)
+ * @param peakRssMegabytes the child JVM's peak resident memory after its first run of the job:
+ *     what {@code hubbatch run} over the input takes
  * @param batchSize the batch limit in sequences the run used
  * @param maxBatchTokens the batch limit in padded tokens the run used
  */
