@@ -40,9 +40,13 @@ public record EngineResult(String engine, long records, long realTokens, double 
 
   /**
    * Records per second once the job runs: the records past the first over the time the full
-   * job takes beyond the one-record job's.
+   * job takes beyond the one-record job's. An input too small to tell the two apart gives the
+   * whole job's rate.
    */
   public double steadyRecordsPerSecond() {
+    if (records <= 1 || e2eSeconds <= jobOverheadSeconds) {
+      return e2eRecordsPerSecond();
+    }
     return (records - 1) / (e2eSeconds - jobOverheadSeconds);
   }
 
