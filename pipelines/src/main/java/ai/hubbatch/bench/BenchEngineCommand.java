@@ -2,6 +2,7 @@ package ai.hubbatch.bench;
 
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
+import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchSizing;
@@ -58,6 +59,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     PipelineOptions options = JobOptions.parse(beamArgs);
+    // The input and the model folder are local files.
+    S3Connection.skipRegionLookup(options, beamArgs);
     FileSystems.setDefaultPipelineOptions(options);
     ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
     BatchSizing sizing = settings.sizing();

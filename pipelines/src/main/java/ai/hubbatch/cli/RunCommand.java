@@ -27,6 +27,7 @@ import ai.hubbatch.pipeline.dataprocessing.JsonPath;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.PipelineResult;
@@ -139,7 +140,10 @@ class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     beamArgs.add(0, Runner.parse(runner).beamOption());
     PipelineOptions options = beamOptions();
-    S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv());
+    if (S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv()).isEmpty()
+        && !touchesS3()) {
+      S3Connection.skipRegionLookup(options, beamArgs);
+    }
     FileSystems.setDefaultPipelineOptions(options);
     InferenceJob job = job();
     PrintStream err = System.err;
@@ -160,6 +164,20 @@ class RunCommand implements Callable<Integer> {
       return Main.JOB_FAILED;
     }
     return summary.failed() > 0 ? Main.RECORDS_FAILED : 0;
+  }
+
+  /**
+   * Whether the job may read or write S3: an S3 input, output or model, or a manifest, whose
+   * entries may name S3 objects whatever its own path.
+   */
+  private boolean touchesS3() {
+    String model = inference.model() != null ? inference.model() : System.getenv("HF_MODEL_ID");
+    List<String> paths = new ArrayList<>(inputs == null ? List.of() : inputs);
+    paths.add(output);
+    paths.add(model);
+    return "ManifestFile".equalsIgnoreCase(s3DataType == null ? "" : s3DataType.trim())
+        || paths.stream().anyMatch(p -> p != null && p.trim().toLowerCase(Locale.ROOT)
+            .startsWith("s3://"));
   }
 
   /** Resolves everything before the pipeline exists, so mistakes fail in milliseconds. */
