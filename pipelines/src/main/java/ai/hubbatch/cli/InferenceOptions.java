@@ -6,6 +6,7 @@ import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,24 +39,7 @@ public final class InferenceOptions {
   @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
   String device;
 
-  @Option(names = "--batch-size",
-      description = "Most sequences per engine call; default sized for the device (32 on a "
-          + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
-  Integer batchSize;
-
-  @Option(names = "--max-batch-tokens",
-      description = "Most padded tokens (longest x count) per engine call; default sized for "
-          + "the device (4096 per CPU core, 8192 to 32768; on a GPU what 40% of its free "
-          + "memory holds for the model's width).")
-  Integer maxBatchTokens;
-
-  @Option(names = "--intra-op-threads", defaultValue = "0",
-      description = "Threads per operator; 0 = engine default.")
-  int intraOpThreads;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0",
-      description = "Operators run at once; 0 = engine default.")
-  int interOpThreads;
+  @Mixin BatchOptions batch = new BatchOptions();
 
   /** The model as given, or null when {@code --model} was not given. */
   public String model() {
@@ -88,17 +72,12 @@ public final class InferenceOptions {
    * @throws IllegalArgumentException for an unknown device or a negative thread count
    */
   public EngineSettings engineSettings() {
-    return new EngineSettings(device, intraOpThreads, interOpThreads);
+    return batch.engineSettings(device);
   }
 
-  /**
-   * The engine call limits: those given, the others derived from the device where the model
-   * runs.
-   *
-   * @throws IllegalArgumentException for limits below 1
-   */
+  /** The engine call limits: see {@link BatchOptions#sizing()}. */
   public BatchSizing sizing() {
-    return new BatchSizing(batchSize, maxBatchTokens);
+    return batch.sizing();
   }
 
   /**
