@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class BatchOptions {
 
   @Option(names = "--batch-size",
-      description = "Most sequences per engine call; default sized for the device (32 on a "
+      description = "Most sequences per engine call; default sized for the device (8 on a "
           + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
   Integer batchSize;
 

@@ -12,10 +12,10 @@ class BatchSizingTest {
 
   @Test
   void cpuBudgetsGrowWithCoresUpToEight() {
-    assertEquals(new BatchLimits(32, 8192), BatchSizing.forCpu(1));
-    assertEquals(new BatchLimits(32, 8192), BatchSizing.forCpu(2));
-    assertEquals(new BatchLimits(32, 16384), BatchSizing.forCpu(4));
-    assertEquals(new BatchLimits(32, 32768), BatchSizing.forCpu(64));
+    assertEquals(new BatchLimits(8, 8192), BatchSizing.forCpu(1));
+    assertEquals(new BatchLimits(8, 8192), BatchSizing.forCpu(2));
+    assertEquals(new BatchLimits(8, 16384), BatchSizing.forCpu(4));
+    assertEquals(new BatchLimits(8, 32768), BatchSizing.forCpu(64));
   }
 
   @Test
