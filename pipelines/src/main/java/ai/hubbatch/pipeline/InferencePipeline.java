@@ -12,6 +12,7 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The batch-inference pipeline: list inputs, read records, predict in batches, write one output
@@ -42,10 +43,14 @@ public final class InferencePipeline {
         .withParquetColumns(columns(job.model().task()))
         .withAssembleWith(transform.assembleWith())
         .withAllOrNothing(transform.allOrNothing());
-    pipeline
-        .apply("ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)))
-        // One file per worker bundle, so files are read and scored in parallel.
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+    PCollection<InputFile> inputs = pipeline.apply("ListInputs",
+        Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)));
+    if (job.inputs().size() > 1) {
+      // One file per worker bundle, so files are read and scored in parallel. A single file
+      // has nothing to spread, and the shuffle would only delay its first record.
+      inputs = inputs.apply("SpreadFiles", Reshuffle.viaRandomKey());
+    }
+    inputs
         .apply("Read", read(job))
         .apply("Predict", ParDo.of(new PredictFn(job)))
         .setCoder(ResultRecord.Coder.of())
