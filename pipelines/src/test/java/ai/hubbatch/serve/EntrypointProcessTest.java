@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,7 @@ class EntrypointProcessTest {
 
       // Three MultiRecord requests of a few hundred records each, then SIGTERM mid-way.
       List<Future<HttpResponse<String>>> inFlight = new ArrayList<>();
+      CountDownLatch sent = new CountDownLatch(3);
       for (int c = 0; c < 3; c++) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 300; i++) {
@@ -108,10 +112,13 @@ class EntrypointProcessTest {
         inFlight.add(clients.submit(() -> ServeFixture.CLIENT.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/invocations"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                .POST(counting(body.toString(), sent)).build(),
             HttpResponse.BodyHandlers.ofString())));
       }
-      Thread.sleep(300); // the requests reach the server; answering them takes seconds
+      // Every body has left the client; a moment more for the server to take them in. Answering
+      // them takes seconds.
+      assertTrue(sent.await(30, TimeUnit.SECONDS), "the request bodies were not sent");
+      Thread.sleep(300);
       process.toHandle().destroy(); // SIGTERM, to the JVM itself: the script exec'd it
       for (Future<HttpResponse<String>> response : inFlight) {
         assertEquals(200, response.get(60, TimeUnit.SECONDS).statusCode());
@@ -129,6 +136,43 @@ class EntrypointProcessTest {
       clients.shutdownNow();
       process.destroyForcibly();
     }
+  }
+
+  /** A body that counts {@code sent} down once the client has taken all of it. */
+  private static HttpRequest.BodyPublisher counting(String body, CountDownLatch sent) {
+    HttpRequest.BodyPublisher bytes = HttpRequest.BodyPublishers.ofString(body);
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return bytes.contentLength();
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> client) {
+        bytes.subscribe(new Flow.Subscriber<ByteBuffer>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            client.onSubscribe(subscription);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            client.onNext(item);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            client.onError(error);
+          }
+
+          @Override
+          public void onComplete() {
+            client.onComplete();
+            sent.countDown();
+          }
+        });
+      }
+    };
   }
 
   private static int freePort() throws IOException {
