@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Cuts a binary stream into records: the whole stream, RecordIO frames or TFRecord frames.
- * A record over the limit is skipped and reported, never held; a frame that breaks the format
- * is reported once, with its offset, and ends the object, since nothing after it can be framed.
+ * Cuts a binary stream into records: the whole stream, RecordIO frames or TFRecord frames. A record
+ * over the limit is skipped and reported, never held; a frame that breaks the format is reported
+ * once, with its offset, and ends the object, since nothing after it can be framed.
  */
 abstract class FrameReader {
 
@@ -105,7 +105,9 @@ abstract class FrameReader {
   }
 
   protected final int unsignedIntLe(byte[] b, int at) {
-    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16
+    return (b[at] & 0xFF)
+        | (b[at + 1] & 0xFF) << 8
+        | (b[at + 2] & 0xFF) << 16
         | (b[at + 3] & 0xFF) << 24;
   }
 
@@ -133,8 +135,8 @@ abstract class FrameReader {
       }
       if (bytes.length > limit.bytes()) {
         // The object is the only record: the rest need not be read at all.
-        return new Frame(number, offset, null, Text.preview(bytes, 0, bytes.length) + "...",
-            limit.reason());
+        return new Frame(
+            number, offset, null, Text.preview(bytes, 0, bytes.length) + "...", limit.reason());
       }
       return new Frame(number, offset, bytes, null, null);
     }

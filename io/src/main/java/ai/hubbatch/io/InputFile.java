@@ -7,7 +7,7 @@ import java.io.Serializable;
  *
  * @param index position in the job's input list; records carry it instead of the path
  * @param source the full path or URI ({@code /data/a.jsonl}, {@code s3://bucket/in/a.jsonl})
- * @param relativeName the path below the input's base folder ({@code a.jsonl},
- *     {@code 2024/a.jsonl}); the output is this name plus {@code .out}
+ * @param relativeName the path below the input's base folder ({@code a.jsonl}, {@code
+ *     2024/a.jsonl}); the output is this name plus {@code .out}
  */
 public record InputFile(int index, String source, String relativeName) implements Serializable {}

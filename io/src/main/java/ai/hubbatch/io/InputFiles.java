@@ -20,12 +20,11 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * job's list of {@link InputFile}s, before the pipeline runs: a job with no input fails at once,
  * and every file's output name is fixed up front.
  *
- * <p>A file's relative name is its path below the input's base: the folder given, or the part of
- * a glob before its first wildcard. On object stores ({@code s3://}) an input that is not an
- * object is a key prefix, as SageMaker's {@code S3Prefix}: {@code s3://b/in/day1} takes
- * {@code in/day1.jsonl} and {@code in/day1/x.jsonl}, named below {@code in/}, and
- * {@code s3://b/in/} takes every key below {@code in/}. Two inputs that would write the same
- * output name are an error.
+ * <p>A file's relative name is its path below the input's base: the folder given, or the part of a
+ * glob before its first wildcard. On object stores ({@code s3://}) an input that is not an object
+ * is a key prefix, as SageMaker's {@code S3Prefix}: {@code s3://b/in/day1} takes {@code
+ * in/day1.jsonl} and {@code in/day1/x.jsonl}, named below {@code in/}, and {@code s3://b/in/} takes
+ * every key below {@code in/}. Two inputs that would write the same output name are an error.
  *
  * <p>{@link #fromManifest} reads SageMaker's {@code ManifestFile} instead.
  */
@@ -39,8 +38,7 @@ public final class InputFiles {
    * Lists the files.
    *
    * @param inputs file paths, folders (every file below, recursively) or globs
-   * @throws IllegalArgumentException if an input matches nothing or two files share an output
-   *     name
+   * @throws IllegalArgumentException if an input matches nothing or two files share an output name
    */
   public static List<InputFile> expand(List<String> inputs) throws IOException {
     Map<String, String> byName = new TreeMap<>();
@@ -62,8 +60,7 @@ public final class InputFiles {
       } else {
         base = input.substring(0, input.lastIndexOf('/') + 1);
       }
-      MatchResult match =
-          FileSystems.match(List.of(spec), EmptyMatchTreatment.ALLOW).get(0);
+      MatchResult match = FileSystems.match(List.of(spec), EmptyMatchTreatment.ALLOW).get(0);
       List<MatchResult.Metadata> found = new ArrayList<>();
       if (match.status() == MatchResult.Status.OK) {
         found.addAll(match.metadata());
@@ -75,12 +72,20 @@ public final class InputFiles {
       String baseUri = FileSystems.matchNewResource(base.isEmpty() ? "./" : base, true).toString();
       for (MatchResult.Metadata file : found) {
         String uri = file.resourceId().toString();
-        String name = uri.startsWith(baseUri) ? uri.substring(baseUri.length())
-            : file.resourceId().getFilename();
+        String name =
+            uri.startsWith(baseUri)
+                ? uri.substring(baseUri.length())
+                : file.resourceId().getFilename();
         String previous = owner.putIfAbsent(name, uri);
         if (previous != null && !previous.equals(uri)) {
-          throw new IllegalArgumentException("Two inputs would both write " + name + ".out: "
-              + previous + " and " + uri + ". Give them different names or run them apart.");
+          throw new IllegalArgumentException(
+              "Two inputs would both write "
+                  + name
+                  + ".out: "
+                  + previous
+                  + " and "
+                  + uri
+                  + ". Give them different names or run them apart.");
         }
         byName.put(name, uri);
       }
@@ -97,33 +102,35 @@ public final class InputFiles {
       return single.metadata().get(0).resourceId().isDirectory();
     }
     // Not a file: a folder if anything lies below it.
-    MatchResult below =
-        FileSystems.match(List.of(input + "/*"), EmptyMatchTreatment.ALLOW).get(0);
+    MatchResult below = FileSystems.match(List.of(input + "/*"), EmptyMatchTreatment.ALLOW).get(0);
     return below.status() == MatchResult.Status.OK && !below.metadata().isEmpty();
   }
 
   /**
-   * Lists the objects of a SageMaker manifest: a JSON array whose first element is
-   * {@code {"prefix": "s3://bucket/prefix/"}} and whose other elements are keys relative to it.
-   * Each object's relative name is its entry, so {@code "2024/a.jsonl"} writes
-   * {@code 2024/a.jsonl.out}. Objects are not checked here: one that cannot be read is an error
-   * record of the job.
+   * Lists the objects of a SageMaker manifest: a JSON array whose first element is {@code
+   * {"prefix": "s3://bucket/prefix/"}} and whose other elements are keys relative to it. Each
+   * object's relative name is its entry, so {@code "2024/a.jsonl"} writes {@code 2024/a.jsonl.out}.
+   * Objects are not checked here: one that cannot be read is an error record of the job.
    *
-   * @throws IllegalArgumentException if the manifest is not in that form or names an object
-   *     twice
+   * @throws IllegalArgumentException if the manifest is not in that form or names an object twice
    */
   public static List<InputFile> fromManifest(String manifest) throws IOException {
     JsonNode root;
-    try (InputStream in = Channels.newInputStream(
-        FileSystems.open(FileSystems.matchSingleFileSpec(manifest).resourceId()))) {
+    try (InputStream in =
+        Channels.newInputStream(
+            FileSystems.open(FileSystems.matchSingleFileSpec(manifest).resourceId()))) {
       root = JSON.readTree(in);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("The manifest " + manifest + " is not JSON: "
-          + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "The manifest " + manifest + " is not JSON: " + e.getOriginalMessage());
     }
-    String form = " must be a JSON array: [{\"prefix\": \"s3://bucket/prefix/\"}, "
-        + "\"relative/key\", ...]";
-    if (root == null || !root.isArray() || root.isEmpty() || !root.get(0).isObject()
+    String form =
+        " must be a JSON array: [{\"prefix\": \"s3://bucket/prefix/\"}, "
+            + "\"relative/key\", ...]";
+    if (root == null
+        || !root.isArray()
+        || root.isEmpty()
+        || !root.get(0).isObject()
         || !root.get(0).path("prefix").isTextual()) {
       throw new IllegalArgumentException("The manifest " + manifest + form);
     }
@@ -132,13 +139,13 @@ public final class InputFiles {
     for (int i = 1; i < root.size(); i++) {
       JsonNode entry = root.get(i);
       if (!entry.isTextual() || entry.asText().isEmpty()) {
-        throw new IllegalArgumentException("The manifest " + manifest + " entry " + i
-            + " is not a key: it" + form);
+        throw new IllegalArgumentException(
+            "The manifest " + manifest + " entry " + i + " is not a key: it" + form);
       }
       String name = entry.asText();
       if (byName.put(name, prefix + name) != null) {
-        throw new IllegalArgumentException("The manifest " + manifest + " names " + name
-            + " twice");
+        throw new IllegalArgumentException(
+            "The manifest " + manifest + " names " + name + " twice");
       }
     }
     if (byName.isEmpty()) {

@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * A typed Parquet column filled from part of each output's JSON, for tasks whose output has a
- * fixed shape (an embedding is {@code array<float>}).
+ * A typed Parquet column filled from part of each output's JSON, for tasks whose output has a fixed
+ * shape (an embedding is {@code array<float>}).
  *
  * @param name the column name
  * @param type its type

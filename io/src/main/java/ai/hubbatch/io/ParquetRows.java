@@ -24,6 +24,7 @@ final class ParquetRows {
 
   /** Avro record name; its own namespace so it never collides with a Java class name. */
   private static final String RECORD = "PredictionRow";
+
   private static final String NAMESPACE = "ai.hubbatch.io.parquet";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,33 +32,41 @@ final class ParquetRows {
 
   static Schema schema(List<ParquetColumn> columns) {
     SchemaBuilder.FieldAssembler<Schema> fields =
-        SchemaBuilder.record(RECORD).namespace(NAMESPACE).fields()
+        SchemaBuilder.record(RECORD)
+            .namespace(NAMESPACE)
+            .fields()
             .requiredString("source_file")
             .requiredLong("source_line");
     for (ParquetColumn column : columns) {
       fields = fields.name(column.name()).type(nullable(column.schema())).withDefault(null);
     }
-    return fields.name("output").type(nullable(Schema.create(Schema.Type.STRING)))
-        .withDefault(null).endRecord();
+    return fields
+        .name("output")
+        .type(nullable(Schema.create(Schema.Type.STRING)))
+        .withDefault(null)
+        .endRecord();
   }
 
-  static void write(ResourceId file, InputFile input, List<ParquetColumn> columns,
-      List<String> parts) throws IOException {
+  static void write(
+      ResourceId file, InputFile input, List<ParquetColumn> columns, List<String> parts)
+      throws IOException {
     Schema schema = schema(columns);
-    ParquetIO.Sink sink =
-        ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.GZIP);
+    ParquetIO.Sink sink = ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.GZIP);
     try (WritableByteChannel channel = FileSystems.create(file, "application/octet-stream")) {
       sink.open(channel);
       for (String part : parts) {
-        PartFile.read(part, record ->
-            sink.write(row(schema, columns, input.source(), record.line(), record.output())));
+        PartFile.read(
+            part,
+            record ->
+                sink.write(row(schema, columns, input.source(), record.line(), record.output())));
       }
       sink.flush();
     }
   }
 
-  private static GenericRecord row(Schema schema, List<ParquetColumn> columns, String source,
-      long line, String json) throws IOException {
+  private static GenericRecord row(
+      Schema schema, List<ParquetColumn> columns, String source, long line, String json)
+      throws IOException {
     GenericRecord row = new GenericData.Record(schema);
     row.put("source_file", source);
     row.put("source_line", line);

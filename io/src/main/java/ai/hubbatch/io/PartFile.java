@@ -10,8 +10,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
 /**
- * A temporary file of {@link ResultRecord}s, written and read with their Beam coder, so any
- * output (a CSV row with quoted newlines, a JSON value) comes back exactly as it went in.
+ * A temporary file of {@link ResultRecord}s, written and read with their Beam coder, so any output
+ * (a CSV row with quoted newlines, a JSON value) comes back exactly as it went in.
  */
 final class PartFile {
 

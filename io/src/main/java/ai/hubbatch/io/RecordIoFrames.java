@@ -5,11 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * MXNet RecordIO, SageMaker's {@code RecordIO} split type: each frame is the magic number
- * {@code 0xced7230a}, a little-endian word holding a 3-bit continuation flag and a 29-bit
- * length, the data, and padding to a multiple of 4 bytes. A record whose data holds the magic
- * number is written as several frames (flag 1 first, 2 middle, 3 last) and read back joined with
- * the magic number between the parts, as MXNet's reader does.
+ * MXNet RecordIO, SageMaker's {@code RecordIO} split type: each frame is the magic number {@code
+ * 0xced7230a}, a little-endian word holding a 3-bit continuation flag and a 29-bit length, the
+ * data, and padding to a multiple of 4 bytes. A record whose data holds the magic number is written
+ * as several frames (flag 1 first, 2 middle, 3 last) and read back joined with the magic number
+ * between the parts, as MXNet's reader does.
  */
 final class RecordIoFrames extends FrameReader {
 
@@ -32,19 +32,22 @@ final class RecordIoFrames extends FrameReader {
         return null;
       }
       if (header.length < 8) {
-        throw new FormatException("The object ends inside a RecordIO header at offset "
-            + offset);
+        throw new FormatException("The object ends inside a RecordIO header at offset " + offset);
       }
       if (unsignedIntLe(header, 0) != MAGIC) {
-        throw new FormatException("No RecordIO frame at offset " + offset
-            + " (the magic number 0xced7230a is missing)");
+        throw new FormatException(
+            "No RecordIO frame at offset " + offset + " (the magic number 0xced7230a is missing)");
       }
       int word = unsignedIntLe(header, 4);
       int flag = word >>> 29;
       int length = word & LENGTH_MASK;
       if (first ? flag != 0 && flag != 1 : flag != 2 && flag != 3) {
-        throw new FormatException("RecordIO frame at offset " + offset
-            + " has continuation flag " + flag + " out of sequence");
+        throw new FormatException(
+            "RecordIO frame at offset "
+                + offset
+                + " has continuation flag "
+                + flag
+                + " out of sequence");
       }
       int padding = (4 - length % 4) % 4;
       size += length + (first ? 0 : 4);

@@ -3,8 +3,8 @@ package ai.hubbatch.io;
 import java.io.Serializable;
 
 /**
- * The largest record a reader keeps, and what an error says about a larger one. Larger records
- * are skipped to their end, never held in memory.
+ * The largest record a reader keeps, and what an error says about a larger one. Larger records are
+ * skipped to their end, never held in memory.
  *
  * @param bytes the most bytes a record may have
  * @param reason the error reason of a larger record
@@ -20,10 +20,14 @@ record RecordLimit(long bytes, String reason) implements Serializable {
   static RecordLimit of(int maxRecordBytes, int maxPayloadMb) {
     long payload = (long) maxPayloadMb << 20;
     if (maxPayloadMb > 0 && payload - 1 < maxRecordBytes) {
-      return new RecordLimit(payload - 1, "Record is larger than the payload limit of "
-          + maxPayloadMb + "MB (MaxPayloadInMB, --max-payload-mb; 0 for no limit)");
+      return new RecordLimit(
+          payload - 1,
+          "Record is larger than the payload limit of "
+              + maxPayloadMb
+              + "MB (MaxPayloadInMB, --max-payload-mb; 0 for no limit)");
     }
-    return new RecordLimit(maxRecordBytes,
+    return new RecordLimit(
+        maxRecordBytes,
         "Record is longer than the limit of " + maxRecordBytes + " bytes (--max-record-bytes)");
   }
 }

@@ -17,22 +17,22 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Reads input objects into {@link SourceRecord}s that keep their object and position: lines,
- * whole objects, RecordIO or TFRecord frames (SageMaker's split types).
+ * Reads input objects into {@link SourceRecord}s that keep their object and position: lines, whole
+ * objects, RecordIO or TFRecord frames (SageMaker's split types).
  *
  * <pre>{@code
  * PCollection<SourceRecord> records = pipeline.apply(Create.of(files))
  *     .apply(RecordsIO.read().withSplitType(SplitType.LINE).withMaxPayloadMb(6));
  * }</pre>
  *
- * <p>Lines: blank lines are skipped (they still count for line numbers), a UTF-8 byte order
- * mark and {@code \r\n} endings are accepted. Text records are strict UTF-8; binary records
- * ({@link Read#withBinaryRecords()}) are kept as bytes. Objects are decompressed by their
- * extension ({@code .gz}, {@code .bz2}, {@code .zst}, ...) unless a compression is given.
+ * <p>Lines: blank lines are skipped (they still count for line numbers), a UTF-8 byte order mark
+ * and {@code \r\n} endings are accepted. Text records are strict UTF-8; binary records ({@link
+ * Read#withBinaryRecords()}) are kept as bytes. Objects are decompressed by their extension ({@code
+ * .gz}, {@code .bz2}, {@code .zst}, ...) unless a compression is given.
  *
  * <p>Nothing is lost: a record that is not UTF-8, is over the size limit or is a broken frame
- * becomes an unreadable record that names its position, and so does an object that cannot be
- * read (missing, corrupt compression): one unreadable record after the last record read.
+ * becomes an unreadable record that names its position, and so does an object that cannot be read
+ * (missing, corrupt compression): one unreadable record after the last record read.
  */
 public final class RecordsIO {
 
@@ -46,8 +46,13 @@ public final class RecordsIO {
   }
 
   /** What a read does; one serializable value for the DoFn. */
-  private record Settings(SplitType split, Compression compression, boolean binary,
-      int maxRecordBytes, int maxPayloadMb, SerializableFunction<String, Boolean> header)
+  private record Settings(
+      SplitType split,
+      Compression compression,
+      boolean binary,
+      int maxRecordBytes,
+      int maxPayloadMb,
+      SerializableFunction<String, Boolean> header)
       implements Serializable {}
 
   /** Reads {@link InputFile}s into records. Immutable; {@code withX} returns a copy. */
@@ -62,25 +67,38 @@ public final class RecordsIO {
     /** How objects are cut into records (default {@link SplitType#LINE}). */
     public Read withSplitType(SplitType split) {
       Settings s = settings;
-      return new Read(new Settings(Objects.requireNonNull(split), s.compression(), s.binary(),
-          s.maxRecordBytes(), s.maxPayloadMb(), s.header()));
+      return new Read(
+          new Settings(
+              Objects.requireNonNull(split),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header()));
     }
 
     /**
-     * How objects are compressed (default {@link Compression#AUTO}: by extension).
-     * {@link Compression#GZIP} reads every object as gzip, SageMaker's {@code Gzip}.
+     * How objects are compressed (default {@link Compression#AUTO}: by extension). {@link
+     * Compression#GZIP} reads every object as gzip, SageMaker's {@code Gzip}.
      */
     public Read withCompression(Compression compression) {
       Settings s = settings;
-      return new Read(new Settings(s.split(), Objects.requireNonNull(compression), s.binary(),
-          s.maxRecordBytes(), s.maxPayloadMb(), s.header()));
+      return new Read(
+          new Settings(
+              s.split(),
+              Objects.requireNonNull(compression),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header()));
     }
 
     /** Keeps records as bytes (images, audio) instead of decoding them as UTF-8. */
     public Read withBinaryRecords() {
       Settings s = settings;
-      return new Read(new Settings(s.split(), s.compression(), true, s.maxRecordBytes(),
-          s.maxPayloadMb(), s.header()));
+      return new Read(
+          new Settings(
+              s.split(), s.compression(), true, s.maxRecordBytes(), s.maxPayloadMb(), s.header()));
     }
 
     /** Records longer than this many bytes become errors instead of records (default 64 MiB). */
@@ -89,21 +107,23 @@ public final class RecordsIO {
         throw new IllegalArgumentException("maxRecordBytes must be positive");
       }
       Settings s = settings;
-      return new Read(new Settings(s.split(), s.compression(), s.binary(), bytes,
-          s.maxPayloadMb(), s.header()));
+      return new Read(
+          new Settings(
+              s.split(), s.compression(), s.binary(), bytes, s.maxPayloadMb(), s.header()));
     }
 
     /**
-     * SageMaker's {@code MaxPayloadInMB}: records of this many MiB or more are errors that say
-     * so (default 0: no limit).
+     * SageMaker's {@code MaxPayloadInMB}: records of this many MiB or more are errors that say so
+     * (default 0: no limit).
      */
     public Read withMaxPayloadMb(int megabytes) {
       if (megabytes < 0) {
         throw new IllegalArgumentException("maxPayloadMb must be 0 (no limit) or positive");
       }
       Settings s = settings;
-      return new Read(new Settings(s.split(), s.compression(), s.binary(), s.maxRecordBytes(),
-          megabytes, s.header()));
+      return new Read(
+          new Settings(
+              s.split(), s.compression(), s.binary(), s.maxRecordBytes(), megabytes, s.header()));
     }
 
     /**
@@ -112,15 +132,22 @@ public final class RecordsIO {
      */
     public Read withHeaderLine(SerializableFunction<String, Boolean> isHeader) {
       Settings s = settings;
-      return new Read(new Settings(s.split(), s.compression(), s.binary(), s.maxRecordBytes(),
-          s.maxPayloadMb(), Objects.requireNonNull(isHeader)));
+      return new Read(
+          new Settings(
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              Objects.requireNonNull(isHeader)));
     }
 
     @Override
     public PCollection<SourceRecord> expand(PCollection<InputFile> files) {
       if (settings.binary() && settings.split() == SplitType.LINE) {
-        throw new IllegalArgumentException("Binary records cannot be split into lines: use "
-            + "SplitType None, RecordIO or TFRecord");
+        throw new IllegalArgumentException(
+            "Binary records cannot be split into lines: use "
+                + "SplitType None, RecordIO or TFRecord");
       }
       if (settings.header() != null && settings.split() != SplitType.LINE) {
         throw new IllegalArgumentException("Header lines exist only in line-split objects");
@@ -133,7 +160,8 @@ public final class RecordsIO {
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("splitType", settings.split().sageMakerName()))
+      builder
+          .add(DisplayData.item("splitType", settings.split().sageMakerName()))
           .add(DisplayData.item("compression", settings.compression().toString()))
           .add(DisplayData.item("binaryRecords", settings.binary()))
           .add(DisplayData.item("maxRecordBytes", settings.maxRecordBytes()))
@@ -163,18 +191,30 @@ public final class RecordsIO {
         }
       } catch (IOException | RuntimeException e) {
         // The object cannot be read (any more): one error after what was read names it.
-        String reason = "Cannot read " + file.source()
-            + (position.number > 0 ? " after record " + position.number : "") + ": "
-            + (e instanceof java.io.EOFException ? "the data ends early (EOFException)"
-                : e.getClass().getSimpleName() + ": " + e.getMessage());
-        out.output(new SourceRecord(file.index(), position.number + 1,
-            settings.split().byLine() ? -1 : position.offset, null, null, null, reason));
+        String reason =
+            "Cannot read "
+                + file.source()
+                + (position.number > 0 ? " after record " + position.number : "")
+                + ": "
+                + (e instanceof java.io.EOFException
+                    ? "the data ends early (EOFException)"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage());
+        out.output(
+            new SourceRecord(
+                file.index(),
+                position.number + 1,
+                settings.split().byLine() ? -1 : position.offset,
+                null,
+                null,
+                null,
+                reason));
         read.inc();
       }
     }
 
-    private void readLines(InputFile file, LineReader reader, Position position,
-        OutputReceiver<SourceRecord> out) throws IOException {
+    private void readLines(
+        InputFile file, LineReader reader, Position position, OutputReceiver<SourceRecord> out)
+        throws IOException {
       String header = null;
       boolean first = true;
       for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
@@ -183,10 +223,13 @@ public final class RecordsIO {
           blank.inc();
           continue;
         }
-        SourceRecord record = line.error() != null
-            ? SourceRecord.unreadable(file.index(), line.number(), line.text(), line.error())
-            : SourceRecord.of(file.index(), line.number(), line.text());
-        if (first && settings.header() != null && record.readable()
+        SourceRecord record =
+            line.error() != null
+                ? SourceRecord.unreadable(file.index(), line.number(), line.text(), line.error())
+                : SourceRecord.of(file.index(), line.number(), line.text());
+        if (first
+            && settings.header() != null
+            && record.readable()
             && settings.header().apply(record.text())) {
           header = record.text();
           first = false;
@@ -198,8 +241,9 @@ public final class RecordsIO {
       }
     }
 
-    private void readFrames(InputFile file, FrameReader reader, Position position,
-        OutputReceiver<SourceRecord> out) throws IOException {
+    private void readFrames(
+        InputFile file, FrameReader reader, Position position, OutputReceiver<SourceRecord> out)
+        throws IOException {
       for (FrameReader.Frame frame = reader.next(); frame != null; frame = reader.next()) {
         position.number = frame.number();
         position.offset = reader.position();
@@ -210,8 +254,8 @@ public final class RecordsIO {
 
     private SourceRecord record(int file, FrameReader.Frame frame) {
       if (frame.error() != null) {
-        return SourceRecord.unreadableFrame(file, frame.number(), frame.offset(), frame.preview(),
-            frame.error());
+        return SourceRecord.unreadableFrame(
+            file, frame.number(), frame.offset(), frame.preview(), frame.error());
       }
       byte[] bytes = frame.bytes();
       if (settings.binary()) {
@@ -220,8 +264,12 @@ public final class RecordsIO {
       int start = settings.split() == SplitType.NONE ? Text.bomLength(bytes, bytes.length) : 0;
       String text = Text.strict(bytes, start, bytes.length - start);
       return text == null
-          ? SourceRecord.unreadableFrame(file, frame.number(), frame.offset(),
-              Text.preview(bytes, 0, bytes.length), Text.NOT_UTF8)
+          ? SourceRecord.unreadableFrame(
+              file,
+              frame.number(),
+              frame.offset(),
+              Text.preview(bytes, 0, bytes.length),
+              Text.NOT_UTF8)
           : SourceRecord.frame(file, frame.number(), frame.offset(), text);
     }
   }

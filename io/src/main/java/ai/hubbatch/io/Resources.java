@@ -49,7 +49,9 @@ final class Resources {
    */
   static void publish(ResourceId temporary, ResourceId destination) throws IOException {
     if (temporary.getScheme().equals("file")) {
-      FileSystems.rename(List.of(temporary), List.of(destination),
+      FileSystems.rename(
+          List.of(temporary),
+          List.of(destination),
           MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       return;
     }
@@ -68,8 +70,8 @@ final class Resources {
   }
 
   static boolean exists(ResourceId file) throws IOException {
-    MatchResult match = FileSystems.match(List.of(file.toString()),
-        EmptyMatchTreatment.ALLOW).get(0);
+    MatchResult match =
+        FileSystems.match(List.of(file.toString()), EmptyMatchTreatment.ALLOW).get(0);
     return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
   }
 

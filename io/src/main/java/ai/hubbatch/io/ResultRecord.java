@@ -15,13 +15,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param file the {@link InputFile#index()} the record came from
  * @param line the record's 1-based position in its object (see {@link SourceRecord#line()})
  * @param offset the record's byte offset, or -1 for a line-split record
- * @param output the output as it goes into the object's output (one JSON value, one CSV row),
- *     or null for an error
+ * @param output the output as it goes into the object's output (one JSON value, one CSV row), or
+ *     null for an error
  * @param error why there is no output, or null
  * @param raw the input record as read (null for binary records), kept for errors only
  */
-public record ResultRecord(int file, long line, long offset, String output, String error,
-    String raw) {
+public record ResultRecord(
+    int file, long line, long offset, String output, String error, String raw) {
 
   public static ResultRecord output(int file, long line, String output) {
     return new ResultRecord(file, line, -1, output, null, null);
@@ -38,8 +38,8 @@ public record ResultRecord(int file, long line, long offset, String output, Stri
 
   /** The failure of a record, which keeps its text for the errors file. */
   public static ResultRecord error(SourceRecord record, String reason) {
-    return new ResultRecord(record.file(), record.line(), record.offset(), null, reason,
-        record.text());
+    return new ResultRecord(
+        record.file(), record.line(), record.offset(), null, reason, record.text());
   }
 
   public boolean isError() {
@@ -67,8 +67,12 @@ public record ResultRecord(int file, long line, long offset, String output, Stri
 
     @Override
     public ResultRecord decode(InputStream in) throws IOException {
-      return new ResultRecord(VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
-          VarLongCoder.of().decode(in), STRING.decode(in), STRING.decode(in),
+      return new ResultRecord(
+          VarIntCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          STRING.decode(in),
+          STRING.decode(in),
           STRING.decode(in));
     }
 

@@ -38,8 +38,8 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Writes each input file's results to its own output file, in input order, and every error to
- * one errors file.
+ * Writes each input file's results to its own output file, in input order, and every error to one
+ * errors file.
  *
  * <pre>{@code
  * ResultsIO.Write write = ResultsIO.write().to("out/").withInputs(files);
@@ -48,42 +48,51 @@ import org.apache.beam.sdk.values.TupleTagList;
  * write.cleanUp();
  * }</pre>
  *
- * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (each record's output
- * followed by a newline, or by nothing with {@link AssembleWith#NONE}) or
- * {@code out/a.jsonl.parquet}; failed records go to {@code out/_errors.jsonl} as
- * {@code {"file":..,"line":..,"reason":..,"record":..}} ({@code "offset"} instead of
- * {@code "line"} for framed records), ordered by file and position. Every input gets an output
- * file, an empty one if it had no records, and the errors file is always written, so stale
- * files of an earlier run never remain. With {@link Write#withAllOrNothing} an input with any
- * failed record gets no output at all, as in SageMaker.
+ * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (each record's output followed
+ * by a newline, or by nothing with {@link AssembleWith#NONE}) or {@code out/a.jsonl.parquet};
+ * failed records go to {@code out/_errors.jsonl} as {@code
+ * {"file":..,"line":..,"reason":..,"record":..}} ({@code "offset"} instead of {@code "line"} for
+ * framed records), ordered by file and position. Every input gets an output file, an empty one if
+ * it had no records, and the errors file is always written, so stale files of an earlier run never
+ * remain. With {@link Write#withAllOrNothing} an input with any failed record gets no output at
+ * all, as in SageMaker.
  *
  * <p>How it works on any runner, with bounded memory: results are grouped into chunks of
- * consecutive lines of one file; each chunk is sorted and written as a part file; then each
- * input's parts are streamed, in order, into a temporary file that is renamed into place only
- * when complete. A reader never sees a half-written output, and a failed job leaves none.
+ * consecutive lines of one file; each chunk is sorted and written as a part file; then each input's
+ * parts are streamed, in order, into a temporary file that is renamed into place only when
+ * complete. A reader never sees a half-written output, and a failed job leaves none.
  *
- * <p>What was written, per input, comes back two ways: as the transform's output
- * ({@link WrittenFile}s), and, for the program that ran the pipeline, from
- * {@link Write#writtenFiles()} once it finished. The last step leaves that report beside the
- * errors file, so it is exact on every runner, unlike metrics, which some runners report only as
- * attempted or not at all.
+ * <p>What was written, per input, comes back two ways: as the transform's output ({@link
+ * WrittenFile}s), and, for the program that ran the pipeline, from {@link Write#writtenFiles()}
+ * once it finished. The last step leaves that report beside the errors file, so it is exact on
+ * every runner, unlike metrics, which some runners report only as attempted or not at all.
  */
 public final class ResultsIO {
 
   /** Name of the errors file in the output folder. */
   public static final String ERRORS_FILE = "_errors.jsonl";
+
   /** Metric: inputs that got no output because {@link Write#withAllOrNothing} withheld it. */
   public static final String OBJECTS_FAILED = "objects_failed";
 
   private static final String TEMP_FOLDER = ".hubbatch-tmp";
+
   /** The report of what was written, in the write's temporary folder. */
   private static final String REPORT = "written.jsonl";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ResultsIO() {}
 
   public static Write write() {
-    return new Write(null, null, OutputFormat.JSONL, List.of(), 1000, AssembleWith.LINE, false,
+    return new Write(
+        null,
+        null,
+        OutputFormat.JSONL,
+        List.of(),
+        1000,
+        AssembleWith.LINE,
+        false,
         UUID.randomUUID().toString());
   }
 
@@ -99,9 +108,15 @@ public final class ResultsIO {
     private final boolean allOrNothing;
     private final String jobId;
 
-    private Write(String output, List<InputFile> inputs, OutputFormat format,
-        List<ParquetColumn> columns, int chunkRecords, AssembleWith assemble,
-        boolean allOrNothing, String jobId) {
+    private Write(
+        String output,
+        List<InputFile> inputs,
+        OutputFormat format,
+        List<ParquetColumn> columns,
+        int chunkRecords,
+        AssembleWith assemble,
+        boolean allOrNothing,
+        String jobId) {
       this.output = output;
       this.inputs = inputs;
       this.format = format;
@@ -115,28 +130,35 @@ public final class ResultsIO {
     /** The output folder: a path or URI. */
     public Write to(String folder) {
       String normalised = folder.endsWith("/") ? folder : folder + "/";
-      return new Write(normalised, inputs, format, columns, chunkRecords, assemble, allOrNothing,
-          jobId);
+      return new Write(
+          normalised, inputs, format, columns, chunkRecords, assemble, allOrNothing, jobId);
     }
 
     /** The job's inputs, the same list the records' file indexes refer to. */
     public Write withInputs(List<InputFile> files) {
-      return new Write(output, List.copyOf(files), format, columns, chunkRecords, assemble,
-          allOrNothing, jobId);
+      return new Write(
+          output, List.copyOf(files), format, columns, chunkRecords, assemble, allOrNothing, jobId);
     }
 
     public Write withFormat(OutputFormat value) {
-      return new Write(output, inputs, Objects.requireNonNull(value), columns, chunkRecords,
-          assemble, allOrNothing, jobId);
+      return new Write(
+          output,
+          inputs,
+          Objects.requireNonNull(value),
+          columns,
+          chunkRecords,
+          assemble,
+          allOrNothing,
+          jobId);
     }
 
     /**
-     * Typed Parquet columns. An output whose JSON fits all of them is stored only in them;
-     * any other output is kept whole in the {@code output} JSON column.
+     * Typed Parquet columns. An output whose JSON fits all of them is stored only in them; any
+     * other output is kept whole in the {@code output} JSON column.
      */
     public Write withParquetColumns(List<ParquetColumn> value) {
-      return new Write(output, inputs, format, List.copyOf(value), chunkRecords, assemble,
-          allOrNothing, jobId);
+      return new Write(
+          output, inputs, format, List.copyOf(value), chunkRecords, assemble, allOrNothing, jobId);
     }
 
     /** Consecutive records sorted and written together (default 1000): bounds memory. */
@@ -149,14 +171,21 @@ public final class ResultsIO {
 
     /** How outputs are joined in an {@code .out} file (default {@link AssembleWith#LINE}). */
     public Write withAssembleWith(AssembleWith value) {
-      return new Write(output, inputs, format, columns, chunkRecords, Objects.requireNonNull(value),
-          allOrNothing, jobId);
+      return new Write(
+          output,
+          inputs,
+          format,
+          columns,
+          chunkRecords,
+          Objects.requireNonNull(value),
+          allOrNothing,
+          jobId);
     }
 
     /**
      * SageMaker's rule: an input with any failed record gets no output (an earlier run's is
-     * deleted), and is counted in the {@code objects_failed} metric. Its records still go to
-     * the errors file.
+     * deleted), and is counted in the {@code objects_failed} metric. Its records still go to the
+     * errors file.
      */
     public Write withAllOrNothing(boolean value) {
       return new Write(output, inputs, format, columns, chunkRecords, assemble, value, jobId);
@@ -178,20 +207,22 @@ public final class ResultsIO {
     }
 
     /**
-     * What the finished pipeline wrote, one entry per input in input order. Call after the
-     * pipeline finished and before {@link #cleanUp()}.
+     * What the finished pipeline wrote, one entry per input in input order. Call after the pipeline
+     * finished and before {@link #cleanUp()}.
      *
      * @throws IOException if the pipeline did not get to its last step, which writes the report
      */
     public List<WrittenFile> writtenFiles() throws IOException {
       ResourceId report = FileSystems.matchNewResource(tempDirectory() + REPORT, false);
       if (!Resources.exists(report)) {
-        throw new IOException("The job left no report of what it wrote (" + report
-            + "): it did not finish");
+        throw new IOException(
+            "The job left no report of what it wrote (" + report + "): it did not finish");
       }
       List<WrittenFile> files = new ArrayList<>();
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(
-          Channels.newInputStream(FileSystems.open(report)), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(
+                  Channels.newInputStream(FileSystems.open(report)), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           files.add(JSON.readValue(line, WrittenFile.class));
         }
@@ -213,16 +244,17 @@ public final class ResultsIO {
       if (inputs == null) {
         throw new IllegalArgumentException("ResultsIO.write() needs withInputs(files)");
       }
-      Settings settings = new Settings(output, tempDirectory(), inputs, format, columns, assemble,
-          allOrNothing);
+      Settings settings =
+          new Settings(output, tempDirectory(), inputs, format, columns, assemble, allOrNothing);
       KvCoder<Integer, Part> partCoder =
           KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Part.class));
 
       PCollection<KV<Integer, Part>> parts =
           results
               .apply("KeyByChunk", ParDo.of(new KeyByChunkFn(chunkRecords)))
-              .setCoder(KvCoder.of(KvCoder.of(VarIntCoder.of(), VarLongCoder.of()),
-                  ResultRecord.Coder.of()))
+              .setCoder(
+                  KvCoder.of(
+                      KvCoder.of(VarIntCoder.of(), VarLongCoder.of()), ResultRecord.Coder.of()))
               .apply("GroupChunks", GroupByKey.create())
               .apply("WriteParts", ParDo.of(new WritePartFn(settings)))
               .setCoder(partCoder);
@@ -237,12 +269,16 @@ public final class ResultsIO {
       TupleTag<WrittenFile> written = new TupleTag<>() {};
       TupleTag<KV<Integer, InputReport>> reports = new TupleTag<>() {};
       PCollectionTuple finished =
-          PCollectionList.of(parts).and(everyInput)
+          PCollectionList.of(parts)
+              .and(everyInput)
               .apply("AllParts", Flatten.pCollections())
               .apply("GroupByInput", GroupByKey.create())
-              .apply("WriteOutputs", ParDo.of(new WriteOutputFn(settings, written, reports))
-                  .withOutputTags(written, TupleTagList.of(reports)));
-      finished.get(reports)
+              .apply(
+                  "WriteOutputs",
+                  ParDo.of(new WriteOutputFn(settings, written, reports))
+                      .withOutputTags(written, TupleTagList.of(reports)));
+      finished
+          .get(reports)
           .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(InputReport.class)))
           .apply("GatherReports", GroupByKey.create())
           .apply("WriteErrors", ParDo.of(new WriteErrorsFn(settings)));
@@ -252,7 +288,8 @@ public final class ResultsIO {
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("output", output))
+      builder
+          .add(DisplayData.item("output", output))
           .add(DisplayData.item("format", format.toString()))
           .add(DisplayData.item("chunkRecords", chunkRecords))
           .add(DisplayData.item("assembleWith", assemble.toString()))
@@ -261,9 +298,15 @@ public final class ResultsIO {
   }
 
   /** What every step needs to know. */
-  private record Settings(String output, String temp, List<InputFile> inputs,
-      OutputFormat format, List<ParquetColumn> columns, AssembleWith assemble,
-      boolean allOrNothing) implements Serializable {
+  private record Settings(
+      String output,
+      String temp,
+      List<InputFile> inputs,
+      OutputFormat format,
+      List<ParquetColumn> columns,
+      AssembleWith assemble,
+      boolean allOrNothing)
+      implements Serializable {
 
     InputFile input(int index) {
       return inputs.get(index);
@@ -291,8 +334,8 @@ public final class ResultsIO {
     }
 
     @ProcessElement
-    public void process(@Element ResultRecord record,
-        OutputReceiver<KV<KV<Integer, Long>, ResultRecord>> out) {
+    public void process(
+        @Element ResultRecord record, OutputReceiver<KV<KV<Integer, Long>, ResultRecord>> out) {
       out.output(KV.of(KV.of(record.file(), record.line() / chunkRecords), record));
     }
   }
@@ -306,8 +349,10 @@ public final class ResultsIO {
     }
 
     @ProcessElement
-    public void process(@Element KV<KV<Integer, Long>, Iterable<ResultRecord>> chunk,
-        OutputReceiver<KV<Integer, Part>> out) throws IOException {
+    public void process(
+        @Element KV<KV<Integer, Long>, Iterable<ResultRecord>> chunk,
+        OutputReceiver<KV<Integer, Part>> out)
+        throws IOException {
       int input = chunk.getKey().getKey();
       long number = chunk.getKey().getValue();
       List<ResultRecord> records = new ArrayList<>();
@@ -376,7 +421,9 @@ public final class ResultsIO {
     private final TupleTag<KV<Integer, InputReport>> reports;
     private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
 
-    WriteOutputFn(Settings settings, TupleTag<WrittenFile> written,
+    WriteOutputFn(
+        Settings settings,
+        TupleTag<WrittenFile> written,
         TupleTag<KV<Integer, InputReport>> reports) {
       this.settings = settings;
       this.written = written;
@@ -434,10 +481,12 @@ public final class ResultsIO {
         byte[] separator = settings.assemble().separator();
         try (OutputStream stream = Resources.createText(temporary)) {
           for (String part : outputParts) {
-            PartFile.read(part, record -> {
-              stream.write(record.output().getBytes(StandardCharsets.UTF_8));
-              stream.write(separator);
-            });
+            PartFile.read(
+                part,
+                record -> {
+                  stream.write(record.output().getBytes(StandardCharsets.UTF_8));
+                  stream.write(separator);
+                });
           }
         }
       }
@@ -465,19 +514,20 @@ public final class ResultsIO {
       try (OutputStream stream = Resources.createText(temporary)) {
         for (InputReport input : inputs) {
           for (String part : input.errorParts()) {
-            try (InputStream in = Channels.newInputStream(
-                FileSystems.open(FileSystems.matchNewResource(part, false)))) {
+            try (InputStream in =
+                Channels.newInputStream(
+                    FileSystems.open(FileSystems.matchNewResource(part, false)))) {
               in.transferTo(stream);
             }
           }
         }
       }
       Resources.publish(temporary, Resources.file(settings.output(), ERRORS_FILE));
-      try (OutputStream report = Resources.createText(
-          FileSystems.matchNewResource(settings.temp() + REPORT, false))) {
+      try (OutputStream report =
+          Resources.createText(FileSystems.matchNewResource(settings.temp() + REPORT, false))) {
         for (InputReport input : inputs) {
-          report.write((JSON.writeValueAsString(input.written()) + "\n")
-              .getBytes(StandardCharsets.UTF_8));
+          report.write(
+              (JSON.writeValueAsString(input.written()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
     }

@@ -11,8 +11,8 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * One record read from an input object, or the reason it could not be read (not UTF-8, too
- * long, a broken frame, an object that cannot be read).
+ * One record read from an input object, or the reason it could not be read (not UTF-8, too long, a
+ * broken frame, an object that cannot be read).
  *
  * @param file the {@link InputFile#index()} it came from
  * @param line its 1-based position in the object: the line number for line-split objects, the
@@ -24,8 +24,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param header the object's header line when the reader was told to take one, else null
  * @param readError why it could not be read, or null; {@code text} then holds a preview
  */
-public record SourceRecord(int file, long line, long offset, String text, byte[] data,
-    String header, String readError) {
+public record SourceRecord(
+    int file, long line, long offset, String text, byte[] data, String header, String readError) {
 
   /** A line of text. */
   public static SourceRecord of(int file, long line, String text) {
@@ -48,8 +48,8 @@ public record SourceRecord(int file, long line, long offset, String text, byte[]
   }
 
   /** A framed record that could not be read. */
-  public static SourceRecord unreadableFrame(int file, long number, long offset,
-      String rawPreview, String reason) {
+  public static SourceRecord unreadableFrame(
+      int file, long number, long offset, String rawPreview, String reason) {
     return new SourceRecord(file, number, offset, rawPreview, null, null, reason);
   }
 
@@ -90,8 +90,13 @@ public record SourceRecord(int file, long line, long offset, String text, byte[]
 
     @Override
     public SourceRecord decode(InputStream in) throws IOException {
-      return new SourceRecord(VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
-          VarLongCoder.of().decode(in), STRING.decode(in), BYTES.decode(in), STRING.decode(in),
+      return new SourceRecord(
+          VarIntCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          STRING.decode(in),
+          BYTES.decode(in),
+          STRING.decode(in),
           STRING.decode(in));
     }
 

@@ -1,9 +1,9 @@
 package ai.hubbatch.io;
 
 /**
- * How an input object is cut into records, as SageMaker's {@code TransformInput.SplitType}.
- * Records are numbered from 1 in each object; line-split records are named by their line,
- * the others by their byte offset in the (decompressed) object.
+ * How an input object is cut into records, as SageMaker's {@code TransformInput.SplitType}. Records
+ * are numbered from 1 in each object; line-split records are named by their line, the others by
+ * their byte offset in the (decompressed) object.
  */
 public enum SplitType {
   /** The whole object is one record. */
@@ -39,8 +39,8 @@ public enum SplitType {
         return type;
       }
     }
-    throw new IllegalArgumentException("Unknown split type '" + name
-        + "': use None, Line, RecordIO or TFRecord");
+    throw new IllegalArgumentException(
+        "Unknown split type '" + name + "': use None, Line, RecordIO or TFRecord");
   }
 
   @Override

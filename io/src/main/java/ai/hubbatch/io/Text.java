@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 final class Text {
 
   static final String NOT_UTF8 = "Record is not valid UTF-8";
+
   /** Bytes of an unreadable record kept for the errors file. */
   static final int PREVIEW = 1024;
 
@@ -19,7 +20,8 @@ final class Text {
   /** The text, or null if the bytes are not UTF-8. */
   static String strict(byte[] bytes, int offset, int length) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes, offset, length))
@@ -31,13 +33,14 @@ final class Text {
 
   /** Up to {@link #PREVIEW} bytes from {@code start} to {@code end}, bad bytes replaced. */
   static String preview(byte[] bytes, int start, int end) {
-    return new String(bytes, start, Math.max(0, Math.min(end, start + PREVIEW) - start),
-        StandardCharsets.UTF_8);
+    return new String(
+        bytes, start, Math.max(0, Math.min(end, start + PREVIEW) - start), StandardCharsets.UTF_8);
   }
 
   /** 3 if the bytes start with a UTF-8 byte order mark, else 0. */
   static int bomLength(byte[] bytes, int length) {
     return length >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2]
-        ? BOM.length : 0;
+        ? BOM.length
+        : 0;
   }
 }

@@ -6,8 +6,8 @@ import java.io.Serializable;
  * One output file as written: where, and how many records went to it and to the errors file.
  *
  * @param input the input's index
- * @param path the output's full path or URI, or null when it was withheld because records
- *     failed ({@link ResultsIO.Write#withAllOrNothing})
+ * @param path the output's full path or URI, or null when it was withheld because records failed
+ *     ({@link ResultsIO.Write#withAllOrNothing})
  * @param outputs records written
  * @param errors records of this input written to the errors file
  */

@@ -24,24 +24,34 @@ class InputFilesTest {
     Files.writeString(dir.resolve("c.jsonl"), "1\n");
 
     List<InputFile> folder = InputFiles.expand(List.of(dir.resolve("in").toString()));
-    assertEquals(List.of("2024/b.jsonl", "a.jsonl"),
-        folder.stream().map(InputFile::relativeName).toList());
+    assertEquals(
+        List.of("2024/b.jsonl", "a.jsonl"), folder.stream().map(InputFile::relativeName).toList());
     assertEquals(List.of(0, 1), folder.stream().map(InputFile::index).toList());
 
     List<InputFile> glob = InputFiles.expand(List.of(dir + "/in/*.jsonl", dir + "/c.jsonl"));
-    assertEquals(List.of("a.jsonl", "c.jsonl"),
-        glob.stream().map(InputFile::relativeName).toList());
+    assertEquals(
+        List.of("a.jsonl", "c.jsonl"), glob.stream().map(InputFile::relativeName).toList());
     assertTrue(glob.get(0).source().endsWith("/in/a.jsonl"));
   }
 
   @Test
   void refusesManifestsNotInSageMakersForm() throws Exception {
     Path manifest = dir.resolve("m.json");
-    for (String bad : List.of("{}", "[]", "[\"a\"]", "[{\"prefix\":\"s3://b/\"}, 3]",
-        "[{\"prefix\":\"s3://b/\"}]", "[{\"prefix\":\"s3://b/\"}, \"a\", \"a\"]", "[oops")) {
+    for (String bad :
+        List.of(
+            "{}",
+            "[]",
+            "[\"a\"]",
+            "[{\"prefix\":\"s3://b/\"}, 3]",
+            "[{\"prefix\":\"s3://b/\"}]",
+            "[{\"prefix\":\"s3://b/\"}, \"a\", \"a\"]",
+            "[oops")) {
       Files.writeString(manifest, bad);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> InputFiles.fromManifest(manifest.toString()), bad);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> InputFiles.fromManifest(manifest.toString()),
+              bad);
       assertTrue(e.getMessage().startsWith("The manifest " + manifest), e.getMessage());
     }
   }
@@ -52,11 +62,15 @@ class InputFilesTest {
     Files.createDirectories(dir.resolve("y"));
     Files.writeString(dir.resolve("x/a.jsonl"), "1\n");
     Files.writeString(dir.resolve("y/a.jsonl"), "1\n");
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> InputFiles.expand(List.of(dir + "/nothing*.jsonl")));
+    IllegalArgumentException none =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InputFiles.expand(List.of(dir + "/nothing*.jsonl")));
     assertTrue(none.getMessage().startsWith("No input files match"), none.getMessage());
-    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
-        () -> InputFiles.expand(List.of(dir + "/x/a.jsonl", dir + "/y/a.jsonl")));
+    IllegalArgumentException clash =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> InputFiles.expand(List.of(dir + "/x/a.jsonl", dir + "/y/a.jsonl")));
     assertTrue(clash.getMessage().contains("a.jsonl.out"), clash.getMessage());
   }
 }

@@ -36,22 +36,29 @@ class RecordsIOTest {
     bytes.write("{\"inputs\":\"é last, no newline\"}".getBytes(StandardCharsets.UTF_8));
     Path file = write("a.jsonl", bytes.toByteArray());
 
-    assertRead(RecordsIO.read().withMaxRecordBytes(100), List.of(input(0, file)), List.of(
-        "0:1 {\"inputs\":\"one\"}",
-        "0:4 ERROR Record is not valid UTF-8",
-        "0:5 ERROR Record is longer than the limit of 100 bytes (--max-record-bytes)",
-        "0:6 {\"inputs\":\"é last, no newline\"}"));
+    assertRead(
+        RecordsIO.read().withMaxRecordBytes(100),
+        List.of(input(0, file)),
+        List.of(
+            "0:1 {\"inputs\":\"one\"}",
+            "0:4 ERROR Record is not valid UTF-8",
+            "0:5 ERROR Record is longer than the limit of 100 bytes (--max-record-bytes)",
+            "0:6 {\"inputs\":\"é last, no newline\"}"));
   }
 
   @Test
   void readsGzipByExtensionOrWhenToldAndSeveralFiles() throws Exception {
     Path plain = write("p.jsonl", "1\n2\n".getBytes(StandardCharsets.UTF_8));
     Path gz = write("g.jsonl.gz", gzip("3\n4\n5\n"));
-    assertRead(RecordsIO.read(), List.of(input(0, plain), input(1, gz)),
+    assertRead(
+        RecordsIO.read(),
+        List.of(input(0, plain), input(1, gz)),
         List.of("0:1 1", "0:2 2", "1:1 3", "1:2 4", "1:3 5"));
     // SageMaker's CompressionType Gzip: every object is gzip, whatever its name.
     Path named = write("data.jsonl", gzip("6\n"));
-    assertRead(RecordsIO.read().withCompression(Compression.GZIP), List.of(input(0, named)),
+    assertRead(
+        RecordsIO.read().withCompression(Compression.GZIP),
+        List.of(input(0, named)),
         List.of("0:1 6"));
   }
 
@@ -61,7 +68,9 @@ class RecordsIOTest {
     java.util.Random random = new java.util.Random(7);
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= 1000; i++) {
-      text.append(i).append(' ').append(HexFormat.of().formatHex(randomBytes(random, 50)))
+      text.append(i)
+          .append(' ')
+          .append(HexFormat.of().formatHex(randomBytes(random, 50)))
           .append('\n');
     }
     byte[] whole = gzip(text.toString());
@@ -70,33 +79,51 @@ class RecordsIOTest {
     String cutName = truncated.toString();
     String goneName = missing.toString();
     Pipeline pipeline = TestPipelines.create();
-    PCollection<SourceRecord> records = pipeline
-        .apply(Create.of(List.of(input(0, truncated), input(1, missing))))
-        .apply(RecordsIO.read());
-    PAssert.that(records).satisfies(all -> {
-      List<SourceRecord> cut = new java.util.ArrayList<>();
-      List<String> gone = new java.util.ArrayList<>();
-      for (SourceRecord r : all) {
-        if (r.file() == 0) {
-          cut.add(r);
-        } else {
-          gone.add(r.line() + " " + r.readError());
-        }
-      }
-      cut.sort(java.util.Comparator.comparingLong(SourceRecord::line));
-      int errorAt = cut.size();
-      assertEquals(List.of(errorAt + " Cannot read " + cutName + " after record "
-          + (errorAt - 1) + ": the data ends early (EOFException)"),
-          List.of(cut.get(errorAt - 1).line() + " " + cut.get(errorAt - 1).readError()));
-      org.junit.jupiter.api.Assertions.assertTrue(errorAt > 100 && errorAt < 1000, "" + errorAt);
-      for (int i = 0; i < errorAt - 1; i++) {
-        assertEquals(i + 1, cut.get(i).line());
-        org.junit.jupiter.api.Assertions.assertTrue(cut.get(i).text().startsWith((i + 1) + " "));
-      }
-      assertEquals(List.of("1 Cannot read " + goneName + ": FileNotFoundException: "
-          + "File spec " + goneName + " not found"), gone);
-      return null;
-    });
+    PCollection<SourceRecord> records =
+        pipeline
+            .apply(Create.of(List.of(input(0, truncated), input(1, missing))))
+            .apply(RecordsIO.read());
+    PAssert.that(records)
+        .satisfies(
+            all -> {
+              List<SourceRecord> cut = new java.util.ArrayList<>();
+              List<String> gone = new java.util.ArrayList<>();
+              for (SourceRecord r : all) {
+                if (r.file() == 0) {
+                  cut.add(r);
+                } else {
+                  gone.add(r.line() + " " + r.readError());
+                }
+              }
+              cut.sort(java.util.Comparator.comparingLong(SourceRecord::line));
+              int errorAt = cut.size();
+              assertEquals(
+                  List.of(
+                      errorAt
+                          + " Cannot read "
+                          + cutName
+                          + " after record "
+                          + (errorAt - 1)
+                          + ": the data ends early (EOFException)"),
+                  List.of(cut.get(errorAt - 1).line() + " " + cut.get(errorAt - 1).readError()));
+              org.junit.jupiter.api.Assertions.assertTrue(
+                  errorAt > 100 && errorAt < 1000, "" + errorAt);
+              for (int i = 0; i < errorAt - 1; i++) {
+                assertEquals(i + 1, cut.get(i).line());
+                org.junit.jupiter.api.Assertions.assertTrue(
+                    cut.get(i).text().startsWith((i + 1) + " "));
+              }
+              assertEquals(
+                  List.of(
+                      "1 Cannot read "
+                          + goneName
+                          + ": FileNotFoundException: "
+                          + "File spec "
+                          + goneName
+                          + " not found"),
+                  gone);
+              return null;
+            });
     TestPipelines.run(pipeline);
   }
 
@@ -111,29 +138,38 @@ class RecordsIOTest {
     Path withHeader = write("h.csv", "\nid,inputs\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
     Path without = write("n.csv", "3,c\n".getBytes(StandardCharsets.UTF_8));
     Pipeline pipeline = TestPipelines.create();
-    PCollection<String> described = pipeline
-        .apply(Create.of(List.of(input(0, withHeader), input(1, without))))
-        .apply(RecordsIO.read().withHeaderLine(line -> line.contains("inputs")))
-        .apply(MapElements.into(TypeDescriptors.strings())
-            .via(r -> r.file() + ":" + r.line() + " " + r.text() + " header=" + r.header()));
-    PAssert.that(described).containsInAnyOrder(
-        "0:3 1,a header=id,inputs", "0:4 2,b header=id,inputs", "1:1 3,c header=null");
+    PCollection<String> described =
+        pipeline
+            .apply(Create.of(List.of(input(0, withHeader), input(1, without))))
+            .apply(RecordsIO.read().withHeaderLine(line -> line.contains("inputs")))
+            .apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        r -> r.file() + ":" + r.line() + " " + r.text() + " header=" + r.header()));
+    PAssert.that(described)
+        .containsInAnyOrder(
+            "0:3 1,a header=id,inputs", "0:4 2,b header=id,inputs", "1:1 3,c header=null");
     TestPipelines.run(pipeline);
   }
 
   @Test
   void readsWholeObjectsAsTextOrBytesUnderThePayloadLimit() throws Exception {
-    Path json = write("doc.json", "\uFEFF{\"inputs\": [\"a\",\n \"b\"]}\n"
-        .getBytes(StandardCharsets.UTF_8));
+    Path json =
+        write(
+            "doc.json", "\uFEFF{\"inputs\": [\"a\",\n \"b\"]}\n".getBytes(StandardCharsets.UTF_8));
     Path big = write("big.json", new byte[(1 << 20) + 5]);
-    assertRead(RecordsIO.read().withSplitType(SplitType.NONE).withMaxPayloadMb(1),
-        List.of(input(0, json), input(1, big)), List.of(
+    assertRead(
+        RecordsIO.read().withSplitType(SplitType.NONE).withMaxPayloadMb(1),
+        List.of(input(0, json), input(1, big)),
+        List.of(
             "0:1@0 {\"inputs\": [\"a\",\n \"b\"]}\n",
             "1:1@0 ERROR Record is larger than the payload limit of 1MB (MaxPayloadInMB, "
                 + "--max-payload-mb; 0 for no limit)"));
     Path image = write("cat.jpg", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0});
-    assertRead(RecordsIO.read().withSplitType(SplitType.NONE).withBinaryRecords(),
-        List.of(input(0, image)), List.of("0:1@0 bytes ffd8ff00"));
+    assertRead(
+        RecordsIO.read().withSplitType(SplitType.NONE).withBinaryRecords(),
+        List.of(input(0, image)),
+        List.of("0:1@0 bytes ffd8ff00"));
   }
 
   /** A TFRecord frame of {"inputs":"hello"} made by an independent Python CRC-32C. */
@@ -148,7 +184,9 @@ class RecordsIOTest {
     byte[] brokenLength = hello.clone();
     brokenLength[0] = 0x13; // the length no longer matches its checksum: nothing more is framed
     Path file = write("a.tfrecord", concat(hello, corrupt, hello, brokenLength, hello));
-    assertRead(RecordsIO.read().withSplitType(SplitType.TF_RECORD), List.of(input(0, file)),
+    assertRead(
+        RecordsIO.read().withSplitType(SplitType.TF_RECORD),
+        List.of(input(0, file)),
         List.of(
             "0:1@0 {\"inputs\":\"hello\"}",
             "0:2@34 ERROR TFRecord data checksum does not match: the record is corrupt",
@@ -165,8 +203,13 @@ class RecordsIOTest {
     byte[] large = recordIo(0, "x".repeat(40));
     byte[] garbage = "not a frame".getBytes(StandardCharsets.UTF_8);
     Path file = write("a.rec", concat(abc, parts, large, abc, garbage));
-    assertRead(RecordsIO.read().withSplitType(SplitType.RECORD_IO).withMaxRecordBytes(30)
-            .withBinaryRecords(), List.of(input(0, file)), List.of(
+    assertRead(
+        RecordsIO.read()
+            .withSplitType(SplitType.RECORD_IO)
+            .withMaxRecordBytes(30)
+            .withBinaryRecords(),
+        List.of(input(0, file)),
+        List.of(
             "0:1@0 bytes 616263",
             // MXNet joins the parts with the magic number between them.
             "0:2@12 bytes " + hex("left") + "0a23d7ce" + hex("mid") + "0a23d7ce" + hex("right"),
@@ -214,13 +257,14 @@ class RecordsIOTest {
     return new InputFile(index, file.toString(), file.getFileName().toString());
   }
 
-  private static void assertRead(RecordsIO.Read read, List<InputFile> files,
-      List<String> expected) {
+  private static void assertRead(
+      RecordsIO.Read read, List<InputFile> files, List<String> expected) {
     Pipeline pipeline = TestPipelines.create();
-    PCollection<String> described = pipeline
-        .apply(Create.of(files))
-        .apply(read)
-        .apply(MapElements.into(TypeDescriptors.strings()).via(RecordsIOTest::describe));
+    PCollection<String> described =
+        pipeline
+            .apply(Create.of(files))
+            .apply(read)
+            .apply(MapElements.into(TypeDescriptors.strings()).via(RecordsIOTest::describe));
     PAssert.that(described).containsInAnyOrder(expected);
     TestPipelines.run(pipeline);
   }

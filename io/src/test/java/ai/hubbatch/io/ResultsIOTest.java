@@ -26,18 +26,20 @@ class ResultsIOTest {
 
   @TempDir Path dir;
 
-  private final List<InputFile> inputs = List.of(
-      new InputFile(0, "/data/a.jsonl", "a.jsonl"),
-      new InputFile(1, "/data/sub/b.jsonl", "sub/b.jsonl"),
-      new InputFile(2, "/data/empty.jsonl", "empty.jsonl"));
+  private final List<InputFile> inputs =
+      List.of(
+          new InputFile(0, "/data/a.jsonl", "a.jsonl"),
+          new InputFile(1, "/data/sub/b.jsonl", "sub/b.jsonl"),
+          new InputFile(2, "/data/empty.jsonl", "empty.jsonl"));
 
   /** 2,500 records of a.jsonl (three chunks) and 3 of b, shuffled, a few of them errors. */
   private List<ResultRecord> results() {
     List<ResultRecord> results = new ArrayList<>();
     for (long line = 1; line <= 2500; line++) {
-      results.add(line % 1000 == 7
-          ? ResultRecord.error(0, line, "bad " + line, "raw " + line)
-          : ResultRecord.output(0, line, "{\"n\":" + line + "}"));
+      results.add(
+          line % 1000 == 7
+              ? ResultRecord.error(0, line, "bad " + line, "raw " + line)
+              : ResultRecord.output(0, line, "{\"n\":" + line + "}"));
     }
     results.add(ResultRecord.output(1, 2, "{\"embeddings\":[1.5,2.0]}"));
     results.add(ResultRecord.error(1, 3, "not JSON", "{oops"));
@@ -49,20 +51,25 @@ class ResultsIOTest {
   @Test
   void writesEachInputInOrderAndGathersErrors() throws Exception {
     Path out = dir.resolve("out");
-    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs)
-        .withChunkRecords(1000);
+    ResultsIO.Write write =
+        ResultsIO.write().to(out.toString()).withInputs(inputs).withChunkRecords(1000);
     Pipeline pipeline = TestPipelines.create();
-    PAssert.that(pipeline.apply(Create.of(results()).withCoder(ResultRecord.Coder.of()))
-            .apply(write)
-            .apply(MapElements.into(TypeDescriptors.strings())
-                .via(w -> w.input() + ":" + w.outputs() + ":" + w.errors())))
+    PAssert.that(
+            pipeline
+                .apply(Create.of(results()).withCoder(ResultRecord.Coder.of()))
+                .apply(write)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(w -> w.input() + ":" + w.outputs() + ":" + w.errors())))
         .containsInAnyOrder("0:2497:3", "1:2:1", "2:0:0");
     TestPipelines.run(pipeline);
-    assertEquals(List.of(
-        new WrittenFile(0, out.resolve("a.jsonl.out").toString(), 2497, 3),
-        new WrittenFile(1, out.resolve("sub/b.jsonl.out").toString(), 2, 1),
-        new WrittenFile(2, out.resolve("empty.jsonl.out").toString(), 0, 0)),
-        write.writtenFiles(), "the report the launcher reads, in input order");
+    assertEquals(
+        List.of(
+            new WrittenFile(0, out.resolve("a.jsonl.out").toString(), 2497, 3),
+            new WrittenFile(1, out.resolve("sub/b.jsonl.out").toString(), 2, 1),
+            new WrittenFile(2, out.resolve("empty.jsonl.out").toString(), 0, 0)),
+        write.writtenFiles(),
+        "the report the launcher reads, in input order");
     write.cleanUp();
 
     List<String> a = Files.readAllLines(out.resolve("a.jsonl.out"));
@@ -70,25 +77,31 @@ class ResultsIOTest {
     assertEquals("{\"n\":1}", a.get(0));
     assertEquals("{\"n\":8}", a.get(6), "line 7 failed, so line 8 follows line 6");
     assertEquals("{\"n\":2500}", a.get(2496));
-    assertEquals(List.of("{\"embeddings\":[1.5,2.0]}", "{\"embeddings\":[[1.0],[2.0]]}"),
+    assertEquals(
+        List.of("{\"embeddings\":[1.5,2.0]}", "{\"embeddings\":[[1.0],[2.0]]}"),
         Files.readAllLines(out.resolve("sub/b.jsonl.out")));
     assertEquals(0, Files.size(out.resolve("empty.jsonl.out")));
-    assertEquals(List.of(
-        "{\"file\":\"/data/a.jsonl\",\"line\":7,\"reason\":\"bad 7\",\"record\":\"raw 7\"}",
-        "{\"file\":\"/data/a.jsonl\",\"line\":1007,\"reason\":\"bad 1007\",\"record\":\"raw 1007\"}",
-        "{\"file\":\"/data/a.jsonl\",\"line\":2007,\"reason\":\"bad 2007\",\"record\":\"raw 2007\"}",
-        "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not JSON\",\"record\":\"{oops\"}"),
+    assertEquals(
+        List.of(
+            "{\"file\":\"/data/a.jsonl\",\"line\":7,\"reason\":\"bad 7\",\"record\":\"raw 7\"}",
+            "{\"file\":\"/data/a.jsonl\",\"line\":1007,\"reason\":\"bad 1007\",\"record\":\"raw"
+                + " 1007\"}",
+            "{\"file\":\"/data/a.jsonl\",\"line\":2007,\"reason\":\"bad 2007\",\"record\":\"raw"
+                + " 2007\"}",
+            "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not"
+                + " JSON\",\"record\":\"{oops\"}"),
         Files.readAllLines(out.resolve("_errors.jsonl")));
     try (Stream<Path> files = Files.list(out)) {
-      assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(".hubbatch-tmp")),
+      assertFalse(
+          files.anyMatch(f -> f.getFileName().toString().startsWith(".hubbatch-tmp")),
           "temporary files are cleaned up");
     }
   }
 
   @Test
   void hasNoReportOfAPipelineThatDidNotRun() {
-    ResultsIO.Write write = ResultsIO.write().to(dir.resolve("never").toString())
-        .withInputs(inputs);
+    ResultsIO.Write write =
+        ResultsIO.write().to(dir.resolve("never").toString()).withInputs(inputs);
     IOException missing = assertThrows(IOException.class, write::writtenFiles);
     assertTrue(missing.getMessage().contains("it did not finish"), missing.getMessage());
   }
@@ -96,20 +109,33 @@ class ResultsIOTest {
   @Test
   void writesParquetWithTypedColumnsWhereTheShapeFits() throws Exception {
     Path out = dir.resolve("pq");
-    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs)
-        .withFormat(OutputFormat.PARQUET)
-        .withParquetColumns(List.of(new ParquetColumn("embeddings",
-            ParquetColumn.Type.FLOAT_VECTOR, "/embeddings")));
+    ResultsIO.Write write =
+        ResultsIO.write()
+            .to(out.toString())
+            .withInputs(inputs)
+            .withFormat(OutputFormat.PARQUET)
+            .withParquetColumns(
+                List.of(
+                    new ParquetColumn(
+                        "embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings")));
     Pipeline pipeline = TestPipelines.create();
     pipeline.apply(Create.of(results()).withCoder(ResultRecord.Coder.of())).apply(write);
     TestPipelines.run(pipeline);
     write.cleanUp();
 
     Pipeline reader = TestPipelines.create();
-    PAssert.that(reader.apply(ParquetIO.read(ParquetRows.schema(List.of(new ParquetColumn(
-                "embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings"))))
-            .from(out.resolve("sub/b.jsonl.parquet").toString()))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(ResultsIOTest::describe)))
+    PAssert.that(
+            reader
+                .apply(
+                    ParquetIO.read(
+                            ParquetRows.schema(
+                                List.of(
+                                    new ParquetColumn(
+                                        "embeddings",
+                                        ParquetColumn.Type.FLOAT_VECTOR,
+                                        "/embeddings"))))
+                        .from(out.resolve("sub/b.jsonl.parquet").toString()))
+                .apply(MapElements.into(TypeDescriptors.strings()).via(ResultsIOTest::describe)))
         .containsInAnyOrder(
             "/data/sub/b.jsonl|2|[1.5, 2.0]|null",
             "/data/sub/b.jsonl|5|null|{\"embeddings\":[[1.0],[2.0]]}");
@@ -123,35 +149,56 @@ class ResultsIOTest {
     Path out = dir.resolve("none");
     Files.createDirectories(out.resolve("sub"));
     Files.writeString(out.resolve("sub/b.jsonl.out"), "stale output of an earlier run\n");
-    List<ResultRecord> results = List.of(
-        ResultRecord.output(0, 2, "\"x,y\"\r\n"),
-        ResultRecord.output(0, 1, "[1]"),
-        ResultRecord.output(1, 1, "{}"),
-        new ResultRecord(1, 2, 36, null, "TFRecord data checksum does not match", null));
-    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs)
-        .withAssembleWith(AssembleWith.NONE).withAllOrNothing(true);
+    List<ResultRecord> results =
+        List.of(
+            ResultRecord.output(0, 2, "\"x,y\"\r\n"),
+            ResultRecord.output(0, 1, "[1]"),
+            ResultRecord.output(1, 1, "{}"),
+            new ResultRecord(1, 2, 36, null, "TFRecord data checksum does not match", null));
+    ResultsIO.Write write =
+        ResultsIO.write()
+            .to(out.toString())
+            .withInputs(inputs)
+            .withAssembleWith(AssembleWith.NONE)
+            .withAllOrNothing(true);
     Pipeline pipeline = TestPipelines.create();
-    PAssert.that(pipeline.apply(Create.of(results).withCoder(ResultRecord.Coder.of()))
-            .apply(write)
-            .apply(MapElements.into(TypeDescriptors.strings())
-                .via(w -> w.input() + ":" + w.path() + ":" + w.outputs() + ":" + w.errors())))
-        .containsInAnyOrder("0:" + out.resolve("a.jsonl.out") + ":2:0", "1:null:1:1",
+    PAssert.that(
+            pipeline
+                .apply(Create.of(results).withCoder(ResultRecord.Coder.of()))
+                .apply(write)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            w ->
+                                w.input() + ":" + w.path() + ":" + w.outputs() + ":" + w.errors())))
+        .containsInAnyOrder(
+            "0:" + out.resolve("a.jsonl.out") + ":2:0",
+            "1:null:1:1",
             "2:" + out.resolve("empty.jsonl.out") + ":0:0");
     TestPipelines.run(pipeline);
     assertEquals(new WrittenFile(1, null, 1, 1), write.writtenFiles().get(1));
     write.cleanUp();
 
-    assertEquals("[1]\"x,y\"\r\n", Files.readString(out.resolve("a.jsonl.out")),
+    assertEquals(
+        "[1]\"x,y\"\r\n",
+        Files.readString(out.resolve("a.jsonl.out")),
         "outputs concatenated byte for byte, in order");
-    assertFalse(Files.exists(out.resolve("sub/b.jsonl.out")),
+    assertFalse(
+        Files.exists(out.resolve("sub/b.jsonl.out")),
         "an object with a failed record has no output, not even an earlier run's");
-    assertEquals("{\"file\":\"/data/sub/b.jsonl\",\"offset\":36,"
-        + "\"reason\":\"TFRecord data checksum does not match\"}\n",
+    assertEquals(
+        "{\"file\":\"/data/sub/b.jsonl\",\"offset\":36,"
+            + "\"reason\":\"TFRecord data checksum does not match\"}\n",
         Files.readString(out.resolve("_errors.jsonl")));
   }
 
   private static String describe(GenericRecord row) {
-    return row.get("source_file") + "|" + row.get("source_line") + "|" + row.get("embeddings")
-        + "|" + row.get("output");
+    return row.get("source_file")
+        + "|"
+        + row.get("source_line")
+        + "|"
+        + row.get("embeddings")
+        + "|"
+        + row.get("output");
   }
 }

@@ -38,16 +38,19 @@ class S3FileSystemTest {
     s3.put("data", "other/c.jsonl", "4\n");
 
     List<InputFile> files = InputFiles.expand(List.of("s3://data/in/"));
-    assertEquals(List.of("2024/05/b.jsonl", "a.jsonl"),
+    assertEquals(
+        List.of("2024/05/b.jsonl", "a.jsonl"),
         files.stream().map(InputFile::relativeName).toList());
     assertEquals("s3://data/in/2024/05/b.jsonl", files.get(0).source());
 
     ResultsIO.Write write = ResultsIO.write().to("s3://data/out/").withInputs(files);
     Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply(Create.of(files))
+    pipeline
+        .apply(Create.of(files))
         .apply(RecordsIO.read())
-        .apply(MapElements.into(TypeDescriptor.of(ResultRecord.class))
-            .via(r -> ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
+        .apply(
+            MapElements.into(TypeDescriptor.of(ResultRecord.class))
+                .via(r -> ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
         .setCoder(ResultRecord.Coder.of())
         .apply(write);
     TestPipelines.run(pipeline);
@@ -55,8 +58,16 @@ class S3FileSystemTest {
 
     assertEquals("{\"n\":1}\n{\"n\":2}\n", s3.getText("data", "out/a.jsonl.out"));
     assertEquals("{\"n\":3}\n", s3.getText("data", "out/2024/05/b.jsonl.out"));
-    assertEquals(List.of("in/2024/05/b.jsonl", "in/_SUCCESS", "in/a.jsonl", "other/c.jsonl",
-        "out/2024/05/b.jsonl.out", "out/_errors.jsonl", "out/a.jsonl.out"), s3.keys("data"));
+    assertEquals(
+        List.of(
+            "in/2024/05/b.jsonl",
+            "in/_SUCCESS",
+            "in/a.jsonl",
+            "other/c.jsonl",
+            "out/2024/05/b.jsonl.out",
+            "out/_errors.jsonl",
+            "out/a.jsonl.out"),
+        s3.keys("data"));
   }
 
   @Test
@@ -66,13 +77,19 @@ class S3FileSystemTest {
     s3.put("data", "in/day10.jsonl", "3\n");
     s3.put("data", "in/day2.jsonl", "4\n");
     // S3Prefix: a key prefix, not a folder; names stay relative to the prefix's folder.
-    assertEquals(List.of("day1.jsonl", "day1/late.jsonl", "day10.jsonl"),
+    assertEquals(
+        List.of("day1.jsonl", "day1/late.jsonl", "day10.jsonl"),
         InputFiles.expand(List.of("s3://data/in/day1")).stream()
-            .map(InputFile::relativeName).toList());
+            .map(InputFile::relativeName)
+            .toList());
 
-    s3.put("data", "manifests/m.json",
+    s3.put(
+        "data",
+        "manifests/m.json",
         "[{\"prefix\": \"s3://data/in/\"}, \"day2.jsonl\", \"day1/late.jsonl\"]");
-    assertEquals(List.of(new InputFile(0, "s3://data/in/day1/late.jsonl", "day1/late.jsonl"),
+    assertEquals(
+        List.of(
+            new InputFile(0, "s3://data/in/day1/late.jsonl", "day1/late.jsonl"),
             new InputFile(1, "s3://data/in/day2.jsonl", "day2.jsonl")),
         InputFiles.fromManifest("s3://data/manifests/m.json"));
   }

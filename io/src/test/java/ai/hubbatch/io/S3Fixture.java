@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A real S3 server in the test JVM (s3proxy, in-memory, checking SigV4 signatures), and a plain
- * SDK client for tests to set up and inspect buckets. The code under test reaches it only
- * through Beam's {@code s3://} file system, configured by {@link S3Connection}.
+ * A real S3 server in the test JVM (s3proxy, in-memory, checking SigV4 signatures), and a plain SDK
+ * client for tests to set up and inspect buckets. The code under test reaches it only through
+ * Beam's {@code s3://} file system, configured by {@link S3Connection}.
  *
  * <pre>{@code
  * @RegisterExtension final S3ProxyExtension server = S3Fixture.server();
@@ -59,27 +59,34 @@ public final class S3Fixture {
   /** Beam's {@code --awsCredentialsProvider} value for the server's credentials. */
   public static String credentialsOption() {
     return "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\""
-        + ACCESS_KEY + "\",\"secretAccessKey\":\"" + SECRET_KEY + "\"}";
+        + ACCESS_KEY
+        + "\",\"secretAccessKey\":\""
+        + SECRET_KEY
+        + "\"}";
   }
 
   /** Points the options at this server, as the CLI does for {@code --s3-endpoint}. */
   public <T extends PipelineOptions> T configure(T options) {
     S3Connection.register();
-    options.as(AwsOptions.class).setAwsCredentialsProvider(
-        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+    options
+        .as(AwsOptions.class)
+        .setAwsCredentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     S3Connection.configure(options, Optional.of(endpoint().toString()), Map.of());
     return options;
   }
 
   public S3Client client() {
     if (client == null) {
-      client = S3Client.builder()
-          .endpointOverride(endpoint())
-          .forcePathStyle(true)
-          .region(Region.US_EAST_1)
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-          .build();
+      client =
+          S3Client.builder()
+              .endpointOverride(endpoint())
+              .forcePathStyle(true)
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+              .build();
     }
     return client;
   }

@@ -5,8 +5,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.TestPipeline;
 
 /**
- * Pipelines for tests on the runner that {@code -DbeamTestPipelineOptions} names (the
- * DirectRunner by default), so one suite runs on every runner.
+ * Pipelines for tests on the runner that {@code -DbeamTestPipelineOptions} names (the DirectRunner
+ * by default), so one suite runs on every runner.
  */
 public final class TestPipelines {
 

@@ -30,16 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * A Hugging Face Hub on loopback, for tests: it speaks the HTTP layout huggingface_hub uses
- * ({@code /api/models/{repo}/revision/{rev}}, {@code HEAD}/{@code GET}
- * {@code /{repo}/resolve/{rev}/{path}}), with the Hub's headers ({@code X-Repo-Commit},
- * {@code ETag}, {@code X-Linked-Etag}, {@code X-Linked-Size}, {@code X-Error-Code}), Git LFS
- * files redirected to a "CDN" on another host name ({@code localhost} instead of
- * {@code 127.0.0.1}), private repositories behind a token, branches that move, and injected
- * faults. It records every request.
+ * A Hugging Face Hub on loopback, for tests: it speaks the HTTP layout huggingface_hub uses ({@code
+ * /api/models/{repo}/revision/{rev}}, {@code HEAD}/{@code GET} {@code
+ * /{repo}/resolve/{rev}/{path}}), with the Hub's headers ({@code X-Repo-Commit}, {@code ETag},
+ * {@code X-Linked-Etag}, {@code X-Linked-Size}, {@code X-Error-Code}), Git LFS files redirected to
+ * a "CDN" on another host name ({@code localhost} instead of {@code 127.0.0.1}), private
+ * repositories behind a token, branches that move, and injected faults. It records every request.
  *
- * <p>{@code main} serves a model folder for trying {@code hubbatch run} by hand:
- * {@code LocalHub <repo id> <folder> <token>} prints the endpoint and serves until killed.
+ * <p>{@code main} serves a model folder for trying {@code hubbatch run} by hand: {@code LocalHub
+ * <repo id> <folder> <token>} prints the endpoint and serves until killed.
  */
 public final class LocalHub implements AutoCloseable {
 
@@ -104,14 +103,15 @@ public final class LocalHub implements AutoCloseable {
     Map<String, Blob> tree = new LinkedHashMap<>();
     MessageDigest commitDigest = digest("SHA-1");
     commitDigest.update((repo + r.commits.size()).getBytes(StandardCharsets.UTF_8));
-    files.forEach((path, content) -> {
-      Blob blob = blob(path, content);
-      tree.put(path, blob);
-      if (blob.lfs()) {
-        lfs.put(blob.sha256(), blob);
-      }
-      commitDigest.update((path + blob.gitSha1()).getBytes(StandardCharsets.UTF_8));
-    });
+    files.forEach(
+        (path, content) -> {
+          Blob blob = blob(path, content);
+          tree.put(path, blob);
+          if (blob.lfs()) {
+            lfs.put(blob.sha256(), blob);
+          }
+          commitDigest.update((path + blob.gitSha1()).getBytes(StandardCharsets.UTF_8));
+        });
     String commit = HexFormat.of().formatHex(commitDigest.digest());
     r.commits.put(commit, tree);
     r.refs.put(branch, commit);
@@ -195,8 +195,12 @@ public final class LocalHub implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
       Headers in = exchange.getRequestHeaders();
-      requests.add(new Request(exchange.getRequestMethod(), in.getFirst("Host"),
-          URLDecoder.decode(path, StandardCharsets.UTF_8), in.getFirst("Authorization")));
+      requests.add(
+          new Request(
+              exchange.getRequestMethod(),
+              in.getFirst("Host"),
+              URLDecoder.decode(path, StandardCharsets.UTF_8),
+              in.getFirst("Authorization")));
       if (path.startsWith("/api/models/")) {
         info(exchange, path.substring("/api/models/".length()));
       } else if (path.startsWith("/cdn/")) {
@@ -223,22 +227,32 @@ public final class LocalHub implements AutoCloseable {
       return;
     }
     boolean blobs = String.valueOf(exchange.getRequestURI().getQuery()).contains("blobs=true");
-    ObjectNode body = JSON.createObjectNode().put("id", repoId).put("modelId", repoId)
-        .put("sha", commit).put("private", repo.token != null);
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("id", repoId)
+            .put("modelId", repoId)
+            .put("sha", commit)
+            .put("private", repo.token != null);
     if (repo.pipelineTag != null) {
       body.put("pipeline_tag", repo.pipelineTag);
     }
     ArrayNode siblings = body.putArray("siblings");
-    repo.commits.get(commit).forEach((file, blob) -> {
-      ObjectNode sibling = siblings.addObject().put("rfilename", file);
-      if (blobs) {
-        sibling.put("size", blob.content().length).put("blobId", blob.gitSha1());
-        if (blob.lfs()) {
-          sibling.putObject("lfs").put("sha256", blob.sha256())
-              .put("size", blob.content().length).put("pointerSize", 134);
-        }
-      }
-    });
+    repo.commits
+        .get(commit)
+        .forEach(
+            (file, blob) -> {
+              ObjectNode sibling = siblings.addObject().put("rfilename", file);
+              if (blobs) {
+                sibling.put("size", blob.content().length).put("blobId", blob.gitSha1());
+                if (blob.lfs()) {
+                  sibling
+                      .putObject("lfs")
+                      .put("sha256", blob.sha256())
+                      .put("size", blob.content().length)
+                      .put("pointerSize", 134);
+                }
+              }
+            });
     byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, bytes.length);
@@ -275,8 +289,9 @@ public final class LocalHub implements AutoCloseable {
       out.set("ETag", "\"" + gitSha1(blob.sha256().getBytes(StandardCharsets.UTF_8)) + "\"");
       out.set("X-Linked-Etag", "\"" + blob.sha256() + "\"");
       out.set("X-Linked-Size", String.valueOf(blob.content().length));
-      out.set("Location", "http://localhost:" + server.getAddress().getPort() + "/cdn/"
-          + blob.sha256());
+      out.set(
+          "Location",
+          "http://localhost:" + server.getAddress().getPort() + "/cdn/" + blob.sha256());
       exchange.sendResponseHeaders(302, -1);
       return;
     }
@@ -296,8 +311,10 @@ public final class LocalHub implements AutoCloseable {
       return;
     }
     byte[] content = blob.content();
-    Fault fault = faultsLeft.getOrDefault(blob.sha256(), new AtomicLong()).getAndDecrement() > 0
-        ? faults.get(blob.sha256()) : null;
+    Fault fault =
+        faultsLeft.getOrDefault(blob.sha256(), new AtomicLong()).getAndDecrement() > 0
+            ? faults.get(blob.sha256())
+            : null;
     if (fault == Fault.CORRUPT) {
       content = content.clone();
       content[content.length / 2] ^= 0x5a;
@@ -327,15 +344,21 @@ public final class LocalHub implements AutoCloseable {
   private Repo readable(HttpExchange exchange, String repoId) throws IOException {
     Repo repo = repos.get(repoId);
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    boolean known = authorization != null && repos.values().stream()
-        .anyMatch(r -> r.token != null && authorization.equals("Bearer " + r.token));
+    boolean known =
+        authorization != null
+            && repos.values().stream()
+                .anyMatch(r -> r.token != null && authorization.equals("Bearer " + r.token));
     if (authorization != null && !known) {
       error(exchange, 401, null, "Invalid credentials in Authorization header", null);
       return null;
     }
     if (repo == null || repo.token != null && !("Bearer " + repo.token).equals(authorization)) {
-      error(exchange, authorization == null ? 401 : 404, "RepoNotFound",
-          "Repository not found", null);
+      error(
+          exchange,
+          authorization == null ? 401 : 404,
+          "RepoNotFound",
+          "Repository not found",
+          null);
       return null;
     }
     return repo;
@@ -346,8 +369,9 @@ public final class LocalHub implements AutoCloseable {
     return commit != null ? commit : repo.commits.containsKey(revision) ? revision : null;
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message,
-      String commit) throws IOException {
+  private static void error(
+      HttpExchange exchange, int status, String code, String message, String commit)
+      throws IOException {
     Headers out = exchange.getResponseHeaders();
     if (code != null) {
       out.set("X-Error-Code", code);
@@ -367,8 +391,9 @@ public final class LocalHub implements AutoCloseable {
 
   /** Weights and big files go through Git LFS on the Hub. */
   private static Blob blob(String path, byte[] content) {
-    boolean lfs = path.matches(".*\\.(onnx|onnx_data|pt|bin|safetensors|h5|msgpack|ot)")
-        || content.length > 10_000_000;
+    boolean lfs =
+        path.matches(".*\\.(onnx|onnx_data|pt|bin|safetensors|h5|msgpack|ot)")
+            || content.length > 10_000_000;
     return new Blob(content, sha256(content), gitSha1(content), lfs);
   }
 

@@ -33,20 +33,21 @@ public final class TestModels {
   }
 
   /**
-   * Packs a model folder as SageMaker's {@code model.tar.gz} does: its files at the archive's
-   * root, gzip at the fastest level (the tests' archives are read once).
+   * Packs a model folder as SageMaker's {@code model.tar.gz} does: its files at the archive's root,
+   * gzip at the fastest level (the tests' archives are read once).
    *
    * @return the archive
    */
   public static Path archive(Path folder, Path archive) throws IOException {
     GzipParameters fast = new GzipParameters();
     fast.setCompressionLevel(Deflater.BEST_SPEED);
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(
-        new BufferedOutputStream(Files.newOutputStream(archive)), fast));
+    try (TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(
+                new GzipCompressorOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(archive)), fast));
         Stream<Path> files = Files.walk(folder)) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-        tar.putArchiveEntry(new TarArchiveEntry(file.toFile(),
-            folder.relativize(file).toString()));
+        tar.putArchiveEntry(new TarArchiveEntry(file.toFile(), folder.relativize(file).toString()));
         Files.copy(file, tar);
         tar.closeArchiveEntry();
       }
@@ -62,8 +63,10 @@ public final class TestModels {
   public static ModelFolder torchScriptModel() {
     Path pt = Paths.get(System.getProperty("hubbatch.test.torchscript", "missing"));
     if (!Files.isRegularFile(pt)) {
-      String message = "No TorchScript of the default model at " + pt
-          + ": run scripts/torchscript-default-model.sh (needs python3-torch, python3-onnx)";
+      String message =
+          "No TorchScript of the default model at "
+              + pt
+              + ": run scripts/torchscript-default-model.sh (needs python3-torch, python3-onnx)";
       if ("1".equals(System.getenv("HUBBATCH_REQUIRE_TORCHSCRIPT"))) {
         fail(message);
       }

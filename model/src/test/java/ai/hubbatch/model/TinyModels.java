@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The tiny models scripts/tiny-models/generate.sh wrote under src/test/resources/tiny-models,
- * with the expected values transformers.js computed for them. Found on the class path, so other
- * modules' tests use them through this module's test jar.
+ * The tiny models scripts/tiny-models/generate.sh wrote under src/test/resources/tiny-models, with
+ * the expected values transformers.js computed for them. Found on the class path, so other modules'
+ * tests use them through this module's test jar.
  */
 public final class TinyModels {
 
@@ -38,8 +38,8 @@ public final class TinyModels {
   private TinyModels() {}
 
   /**
-   * The model's folder: where it lies on the class path, or, when the class path holds it inside
-   * a jar (the test jar other modules use), a copy under target/tiny-models.
+   * The model's folder: where it lies on the class path, or, when the class path holds it inside a
+   * jar (the test jar other modules use), a copy under target/tiny-models.
    */
   public static synchronized Path folder(String name) {
     String resource = "/tiny-models/" + name;
@@ -97,8 +97,8 @@ public final class TinyModels {
   }
 
   /**
-   * Runs request bodies through the shared batching path, all in one call so they share
-   * batches, and returns each response; fails on any error.
+   * Runs request bodies through the shared batching path, all in one call so they share batches,
+   * and returns each response; fails on any error.
    */
   public static List<JsonNode> run(String name, String task, String engine, String... bodies)
       throws IOException {

@@ -40,17 +40,28 @@ import picocli.CommandLine.Unmatched;
     })
 public final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--model", defaultValue = "${env:HF_MODEL_ID}",
-      description = "Model folder (default: the bundled " + DefaultModel.ID + "; its PyTorch "
-          + "run needs scripts/torchscript-default-model.sh first).")
+  @Option(
+      names = "--model",
+      defaultValue = "${env:HF_MODEL_ID}",
+      description =
+          "Model folder (default: the bundled "
+              + DefaultModel.ID
+              + "; its PyTorch "
+              + "run needs scripts/torchscript-default-model.sh first).")
   String model;
 
-  @Option(names = "--task", defaultValue = "${env:HF_TASK}", description = "Task; inferred when unset.")
+  @Option(
+      names = "--task",
+      defaultValue = "${env:HF_TASK}",
+      description = "Task; inferred when unset.")
   String task;
 
-  @Option(names = "--engines", split = ",", defaultValue = "onnxruntime,pytorch",
-      description = "Engines to measure (default ${DEFAULT-VALUE}); those without weights are "
-          + "skipped.")
+  @Option(
+      names = "--engines",
+      split = ",",
+      defaultValue = "onnxruntime,pytorch",
+      description =
+          "Engines to measure (default ${DEFAULT-VALUE}); those without weights are " + "skipped.")
   List<String> engines;
 
   @Option(names = "--json", description = "Also write the JSON report to this file.")
@@ -68,14 +79,16 @@ public final class BenchCommand implements Callable<Integer> {
       EngineKind engine = EngineKind.parse(name);
       Optional<ModelFolder> folder = folderFor(engine);
       if (folder.isEmpty()) {
-        System.err.printf("hubbatch bench: skipping %s: the model has no weights for it%n",
-            engine.djlName());
+        System.err.printf(
+            "hubbatch bench: skipping %s: the model has no weights for it%n", engine.djlName());
         continue;
       }
-      String resolvedTask = task != null && !task.isBlank()
-          ? task : TaskInference.infer(folder.get(), Optional.empty());
-      System.err.printf("hubbatch bench: measuring %s on %s ...%n", folder.get().displayName(),
-          engine.djlName());
+      String resolvedTask =
+          task != null && !task.isBlank()
+              ? task
+              : TaskInference.infer(folder.get(), Optional.empty());
+      System.err.printf(
+          "hubbatch bench: measuring %s on %s ...%n", folder.get().displayName(), engine.djlName());
       results.add(runChild(engine, folder.get(), resolvedTask));
     }
     ObjectNode report = report(results);
@@ -93,7 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (defaultModel && engine == EngineKind.PYTORCH) {
       Path pt = DefaultModel.generatedTorchScript();
       return Files.isRegularFile(pt)
-          ? Optional.of(DefaultModel.withTorchScript(pt)) : Optional.empty();
+          ? Optional.of(DefaultModel.withTorchScript(pt))
+          : Optional.empty();
     }
     ModelFolder folder = ModelLocator.locate(model);
     return engine.weights(folder).isPresent() ? Optional.of(folder) : Optional.empty();
@@ -119,19 +133,20 @@ public final class BenchCommand implements Callable<Integer> {
     command.add("--task=" + resolvedTask);
     command.addAll(settings.asArguments());
     command.addAll(beamArgs);
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String last = null;
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         last = line;
       }
     }
     int code = process.waitFor();
     if (code != 0 || last == null) {
-      throw new IllegalStateException("The " + engine.djlName() + " run failed (exit " + code
-          + ")");
+      throw new IllegalStateException(
+          "The " + engine.djlName() + " run failed (exit " + code + ")");
     }
     return Json.MAPPER.readValue(last, EngineResult.class);
   }
@@ -178,20 +193,42 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintStream out, List<EngineResult> results) {
-    out.printf(Locale.ROOT, "%n%-12s %9s %12s %12s %9s %9s %9s %11s %8s %8s %8s %9s%n", "engine",
-        "job rec/s", "steady rec/s", "steady tok/s", "sorted", "ceiling", "arrival",
-        "steady/ceil", "padding", "overhead", "1st pred", "peak RSS");
+    out.printf(
+        Locale.ROOT,
+        "%n%-12s %9s %12s %12s %9s %9s %9s %11s %8s %8s %8s %9s%n",
+        "engine",
+        "job rec/s",
+        "steady rec/s",
+        "steady tok/s",
+        "sorted",
+        "ceiling",
+        "arrival",
+        "steady/ceil",
+        "padding",
+        "overhead",
+        "1st pred",
+        "peak RSS");
     for (EngineResult r : results) {
-      out.printf(Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "%-12s %9.1f %12.1f %12.0f %9.0f %9.0f %9.0f %11.3f %8.3f %7.2fs %7.1fs %7.0fMB%n",
-          r.engine(), r.e2eRecordsPerSecond(), r.steadyRecordsPerSecond(),
-          r.steadyTokensPerSecond(), r.sortedTokensPerSecond(), r.ceilingTokensPerSecond(),
-          r.arrivalOrderTokensPerSecond(), r.steadyOverCeiling(), r.paddingEfficiency(),
-          r.jobOverheadSeconds(), r.firstPredictionSeconds(), r.peakRssMegabytes());
+          r.engine(),
+          r.e2eRecordsPerSecond(),
+          r.steadyRecordsPerSecond(),
+          r.steadyTokensPerSecond(),
+          r.sortedTokensPerSecond(),
+          r.ceilingTokensPerSecond(),
+          r.arrivalOrderTokensPerSecond(),
+          r.steadyOverCeiling(),
+          r.paddingEfficiency(),
+          r.jobOverheadSeconds(),
+          r.firstPredictionSeconds(),
+          r.peakRssMegabytes());
     }
-    out.println("(job: the whole run, fixed cost included; steady: records past the first over "
-        + "the time beyond a one-record job's (overhead); sorted, ceiling, arrival: engine-only "
-        + "tokens/s for length-sorted batches, the same batches without padding, and batches in "
-        + "arrival order)");
+    out.println(
+        "(job: the whole run, fixed cost included; steady: records past the first over the time"
+            + " beyond a one-record job's (overhead); sorted, ceiling, arrival: engine-only"
+            + " tokens/s for length-sorted batches, the same batches without padding, and batches"
+            + " in arrival order)");
   }
 }

@@ -5,8 +5,8 @@ import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.codec.Json;
-import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.EngineBench;
 import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
@@ -28,16 +28,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * One engine's measurements, in a JVM of its own so start-up time and peak memory are this
- * engine's alone. Started by {@link BenchCommand}; prints one JSON line.
+ * One engine's measurements, in a JVM of its own so start-up time and peak memory are this engine's
+ * alone. Started by {@link BenchCommand}; prints one JSON line.
  */
 @Command(name = "bench-engine", hidden = true)
 public final class BenchEngineCommand implements Callable<Integer> {
@@ -96,7 +96,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
 
     double e2e = Double.MAX_VALUE;
     double overhead = Double.MAX_VALUE;
-    Map<EngineBench.Batches, EngineBench.Figures> fastest = new EnumMap<>(EngineBench.Batches.class);
+    Map<EngineBench.Batches, EngineBench.Figures> fastest =
+        new EnumMap<>(EngineBench.Batches.class);
     for (int i = 0; i < settings.repeats; i++) {
       // Interleaved, so drift on the machine touches the pipeline and every kind of batch alike.
       JobSummary measured = JobRunner.run(job, options, quiet);
@@ -113,12 +114,24 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
     EngineBench.Figures sorted = fastest.get(EngineBench.Batches.SORTED);
     EngineBench.Figures arrival = fastest.get(EngineBench.Batches.ARRIVAL_ORDER);
-    EngineResult result = new EngineResult(model.encoder().engine().djlName(), first.read(),
-        sorted.realTokens(), e2e, overhead, sorted.seconds(),
-        fastest.get(EngineBench.Batches.ZERO_PADDING).seconds(), arrival.seconds(),
-        sorted.paddingEfficiency(), arrival.paddingEfficiency(), prepare, firstPrediction,
-        model.loadMillis() / 1000.0, peakRss, limits.maxSequences(),
-        limits.maxPaddedTokens());
+    EngineResult result =
+        new EngineResult(
+            model.encoder().engine().djlName(),
+            first.read(),
+            sorted.realTokens(),
+            e2e,
+            overhead,
+            sorted.seconds(),
+            fastest.get(EngineBench.Batches.ZERO_PADDING).seconds(),
+            arrival.seconds(),
+            sorted.paddingEfficiency(),
+            arrival.paddingEfficiency(),
+            prepare,
+            firstPrediction,
+            model.loadMillis() / 1000.0,
+            peakRss,
+            limits.maxSequences(),
+            limits.maxPaddedTokens());
     System.out.println(Json.MAPPER.writeValueAsString(result));
     System.out.flush();
     deleteTree(scratch);
@@ -128,12 +141,19 @@ public final class BenchEngineCommand implements Callable<Integer> {
   private InferenceJob job(Path input, Path output, ModelSpec spec, BatchSizing sizing) {
     return new InferenceJob(
         List.of(new InputFile(0, input.toString(), input.getFileName().toString())),
-        output + "/", OutputFormat.JSONL, spec, sizing, settings.sortBuffer, 64 << 20);
+        output + "/",
+        OutputFormat.JSONL,
+        spec,
+        sizing,
+        settings.sortBuffer,
+        64 << 20);
   }
 
   private static String firstRecord(Path input) throws java.io.IOException {
     try (var lines = Files.lines(input)) {
-      return lines.filter(line -> !line.isBlank()).findFirst()
+      return lines
+          .filter(line -> !line.isBlank())
+          .findFirst()
           .orElseThrow(() -> new IllegalArgumentException(input + " has no records"));
     }
   }

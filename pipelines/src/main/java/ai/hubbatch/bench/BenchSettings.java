@@ -11,15 +11,19 @@ import picocli.CommandLine.Option;
 /** The options {@code bench} shares with its per-engine child runs. */
 public final class BenchSettings {
 
-  @Option(names = {"-i", "--input"}, defaultValue = "samples/bench/paragraphs.jsonl",
-      description = "JSON Lines input (default ${DEFAULT-VALUE}: 1,000 paragraphs of 4 to 316 "
-          + "words).")
+  @Option(
+      names = {"-i", "--input"},
+      defaultValue = "samples/bench/paragraphs.jsonl",
+      description =
+          "JSON Lines input (default ${DEFAULT-VALUE}: 1,000 paragraphs of 4 to 316 " + "words).")
   String input;
 
   @Option(names = "--sort-buffer", defaultValue = "1024", description = "As in run.")
   int sortBuffer;
 
-  @Option(names = "--repeats", defaultValue = "2",
+  @Option(
+      names = "--repeats",
+      defaultValue = "2",
       description = "Measured runs of each kind; the fastest counts (default ${DEFAULT-VALUE}).")
   int repeats;
 

@@ -8,8 +8,8 @@ package ai.hubbatch.bench;
  * @param records records in the input
  * @param realTokens tokens the model saw, padding excluded
  * @param e2eSeconds wall time of a {@code hubbatch run} pipeline over the input, model loaded
- * @param jobOverheadSeconds wall time of the same pipeline over the input's first record alone:
- *     the job's fixed cost
+ * @param jobOverheadSeconds wall time of the same pipeline over the input's first record alone: the
+ *     job's fixed cost
  * @param sortedSeconds engine time for the batches the pipeline forms (length-sorted)
  * @param ceilingSeconds engine time for the same batches without padding
  * @param arrivalOrderSeconds engine time for batches cut in arrival order under the same limits
@@ -18,17 +18,28 @@ package ai.hubbatch.bench;
  * @param prepareSeconds parsing and tokenizing every record once, on one thread
  * @param firstPredictionSeconds from JVM start to the first batch back from the engine
  * @param modelLoadSeconds time to load the model
- * @param peakRssMegabytes the child JVM's peak resident memory after its first run of the job:
- *     what {@code hubbatch run} over the input takes
+ * @param peakRssMegabytes the child JVM's peak resident memory after its first run of the job: what
+ *     {@code hubbatch run} over the input takes
  * @param batchSize the batch limit in sequences the run used
  * @param maxBatchTokens the batch limit in padded tokens the run used
  */
-public record EngineResult(String engine, long records, long realTokens, double e2eSeconds,
+public record EngineResult(
+    String engine,
+    long records,
+    long realTokens,
+    double e2eSeconds,
     double jobOverheadSeconds,
-    double sortedSeconds, double ceilingSeconds, double arrivalOrderSeconds,
-    double paddingEfficiency, double arrivalPaddingEfficiency, double prepareSeconds,
-    double firstPredictionSeconds, double modelLoadSeconds, double peakRssMegabytes,
-    int batchSize, int maxBatchTokens) {
+    double sortedSeconds,
+    double ceilingSeconds,
+    double arrivalOrderSeconds,
+    double paddingEfficiency,
+    double arrivalPaddingEfficiency,
+    double prepareSeconds,
+    double firstPredictionSeconds,
+    double modelLoadSeconds,
+    double peakRssMegabytes,
+    int batchSize,
+    int maxBatchTokens) {
 
   public double e2eRecordsPerSecond() {
     return records / e2eSeconds;
@@ -39,9 +50,9 @@ public record EngineResult(String engine, long records, long realTokens, double 
   }
 
   /**
-   * Records per second once the job runs: the records past the first over the time the full
-   * job takes beyond the one-record job's. An input too small to tell the two apart gives the
-   * whole job's rate.
+   * Records per second once the job runs: the records past the first over the time the full job
+   * takes beyond the one-record job's. An input too small to tell the two apart gives the whole
+   * job's rate.
    */
   public double steadyRecordsPerSecond() {
     if (records <= 1 || e2eSeconds <= jobOverheadSeconds) {

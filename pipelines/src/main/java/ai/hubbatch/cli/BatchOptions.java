@@ -7,33 +7,40 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The engine call limits and thread pools, as a picocli mixin: part of {@link InferenceOptions}
- * and of {@code bench}, so both take the same names and defaults.
+ * The engine call limits and thread pools, as a picocli mixin: part of {@link InferenceOptions} and
+ * of {@code bench}, so both take the same names and defaults.
  */
 public final class BatchOptions {
 
-  @Option(names = "--batch-size",
-      description = "Most sequences per engine call; default sized for the device (8 on a "
-          + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
+  @Option(
+      names = "--batch-size",
+      description =
+          "Most sequences per engine call; default sized for the device (8 on a "
+              + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
   Integer batchSize;
 
-  @Option(names = "--max-batch-tokens",
-      description = "Most padded tokens (longest x count) per engine call; default sized for "
-          + "the device (4096 per CPU core, 8192 to 32768; on a GPU what 40%% of its free "
-          + "memory holds for the model's width).")
+  @Option(
+      names = "--max-batch-tokens",
+      description =
+          "Most padded tokens (longest x count) per engine call; default sized for "
+              + "the device (4096 per CPU core, 8192 to 32768; on a GPU what 40%% of its free "
+              + "memory holds for the model's width).")
   Integer maxBatchTokens;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0",
+  @Option(
+      names = "--intra-op-threads",
+      defaultValue = "0",
       description = "Threads per operator; 0 = engine default.")
   int intraOpThreads;
 
-  @Option(names = "--inter-op-threads", defaultValue = "0",
+  @Option(
+      names = "--inter-op-threads",
+      defaultValue = "0",
       description = "Operators run at once; 0 = engine default.")
   int interOpThreads;
 
   /**
-   * The engine call limits: those given, the others derived from the device where the model
-   * runs.
+   * The engine call limits: those given, the others derived from the device where the model runs.
    *
    * @throws IllegalArgumentException for limits below 1
    */

@@ -1,8 +1,8 @@
 package ai.hubbatch.cli;
 
-import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
 import java.util.Optional;
@@ -10,29 +10,37 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The model, engine and batch options that {@code run}, {@code transform}, {@code serve} and
- * {@code bench-serve} share, as a picocli mixin ({@code @Mixin InferenceOptions inference}), so
- * each has the same names, defaults and environment variables.
+ * The model, engine and batch options that {@code run}, {@code transform}, {@code serve} and {@code
+ * bench-serve} share, as a picocli mixin ({@code @Mixin InferenceOptions inference}), so each has
+ * the same names, defaults and environment variables.
  */
 public final class InferenceOptions {
 
-  @Option(names = "--model",
-      description = "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
-          + "as s3://...); default $HF_MODEL_ID, else $SM_MODEL_DIR, else /opt/ml/model "
-          + "($SAGEMAKER_BASE_DIR/model) when it holds files, else " + DefaultModel.ID
-          + ", bundled.")
+  @Option(
+      names = "--model",
+      description =
+          "Hub model id (org/name), model folder, or model.tar.gz (path or URI such "
+              + "as s3://...); default $HF_MODEL_ID, else $SM_MODEL_DIR, else /opt/ml/model "
+              + "($SAGEMAKER_BASE_DIR/model) when it holds files, else "
+              + DefaultModel.ID
+              + ", bundled.")
   String model;
 
-  @Option(names = "--revision",
+  @Option(
+      names = "--revision",
       defaultValue = "${sys:HF_MODEL_REVISION:-${env:HF_MODEL_REVISION}}",
       description = "Branch, tag or commit of a Hub model (env HF_MODEL_REVISION); default main.")
   String revision;
 
-  @Option(names = "--task", defaultValue = "${sys:HF_TASK:-${env:HF_TASK}}",
+  @Option(
+      names = "--task",
+      defaultValue = "${sys:HF_TASK:-${env:HF_TASK}}",
       description = "Task name (env HF_TASK); inferred from the model when unset.")
   String task;
 
-  @Option(names = "--engine", defaultValue = "auto",
+  @Option(
+      names = "--engine",
+      defaultValue = "auto",
       description = "auto (TorchScript if the model has it, else ONNX), pytorch or onnxruntime.")
   String engine;
 
@@ -62,7 +70,8 @@ public final class InferenceOptions {
    * @throws IllegalArgumentException for an unknown engine name
    */
   public Optional<EngineKind> engine() {
-    return engine.equalsIgnoreCase("auto") ? Optional.empty()
+    return engine.equalsIgnoreCase("auto")
+        ? Optional.empty()
         : Optional.of(EngineKind.parse(engine));
   }
 
@@ -86,8 +95,12 @@ public final class InferenceOptions {
    * @throws IllegalArgumentException for an unknown engine or device
    */
   public ModelSpec spec(String chosen) {
-    return new ModelSpec(chosen, task(), engine().map(EngineKind::djlName).orElse(null),
-        engineSettings(), revision());
+    return new ModelSpec(
+        chosen,
+        task(),
+        engine().map(EngineKind::djlName).orElse(null),
+        engineSettings(),
+        revision());
   }
 
   private static String blankToNull(String value) {

@@ -13,8 +13,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Batch inference for Hugging Face Hub models on Apache Beam.",
-    subcommands = {RunCommand.class, TransformCommand.class, ServeCommand.class,
-      BenchCommand.class, BenchEngineCommand.class, ServeBenchCommand.class},
+    subcommands = {
+      RunCommand.class,
+      TransformCommand.class,
+      ServeCommand.class,
+      BenchCommand.class,
+      BenchEngineCommand.class,
+      ServeBenchCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record got an output",
@@ -26,8 +32,10 @@ public final class Main implements Runnable {
 
   /** Exit code when the job ran but records failed. */
   static final int RECORDS_FAILED = 1;
+
   /** Exit code for a wrong command line or configuration. */
   static final int USAGE = 2;
+
   /** Exit code when the job itself failed. */
   static final int JOB_FAILED = 3;
 

@@ -53,20 +53,30 @@ import picocli.CommandLine.Unmatched;
     })
 class RunCommand implements Callable<Integer> {
 
-  @Option(names = {"-i", "--input"}, arity = "1..*",
-      description = "Input file, folder, glob or S3 key prefix (s3://bucket/prefix/); repeat "
-          + "for more. Required.")
+  @Option(
+      names = {"-i", "--input"},
+      arity = "1..*",
+      description =
+          "Input file, folder, glob or S3 key prefix (s3://bucket/prefix/); repeat "
+              + "for more. Required.")
   List<String> inputs;
 
-  @Option(names = {"-o", "--output"}, description = "Output folder or S3 prefix. Required.")
+  @Option(
+      names = {"-o", "--output"},
+      description = "Output folder or S3 prefix. Required.")
   String output;
 
-  @Option(names = "--s3-data-type", description = "S3Prefix (default) or ManifestFile: each "
-      + "--input is then a SageMaker manifest.")
+  @Option(
+      names = "--s3-data-type",
+      description =
+          "S3Prefix (default) or ManifestFile: each " + "--input is then a SageMaker manifest.")
   String s3DataType;
 
-  @Option(names = "--content-type", description = "application/json (default), "
-      + "application/jsonlines, text/csv, or an image/audio type (read as bytes).")
+  @Option(
+      names = "--content-type",
+      description =
+          "application/json (default), "
+              + "application/jsonlines, text/csv, or an image/audio type (read as bytes).")
   String contentType;
 
   @Option(names = "--split-type", description = "Line (default), None, RecordIO or TFRecord.")
@@ -75,61 +85,85 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--compression", description = "None (default: by extension) or Gzip.")
   String compression;
 
-  @Option(names = "--batch-strategy", description = "SingleRecord or MultiRecord (accepted "
-      + "for SageMaker jobs; records are always batched by --batch-size/--max-batch-tokens).")
+  @Option(
+      names = "--batch-strategy",
+      description =
+          "SingleRecord or MultiRecord (accepted for SageMaker jobs; records are always batched by"
+              + " --batch-size/--max-batch-tokens).")
   String batchStrategy;
 
-  @Option(names = "--max-payload-mb", description = "Records of this many MiB or more are "
-      + "errors; 0 (default) for no limit.")
+  @Option(
+      names = "--max-payload-mb",
+      description = "Records of this many MiB or more are " + "errors; 0 (default) for no limit.")
   Integer maxPayloadMb;
 
-  @Option(names = "--accept", description = "application/json (default), "
-      + "application/jsonlines or text/csv (one row per record).")
+  @Option(
+      names = "--accept",
+      description =
+          "application/json (default), "
+              + "application/jsonlines or text/csv (one row per record).")
   String accept;
 
-  @Option(names = "--assemble-with", description = "Line (default: one output per line) or "
-      + "None (outputs concatenated).")
+  @Option(
+      names = "--assemble-with",
+      description = "Line (default: one output per line) or " + "None (outputs concatenated).")
   String assembleWith;
 
-  @Option(names = "--join-source", description = "None (default) or Input: join each output "
-      + "to its input record.")
+  @Option(
+      names = "--join-source",
+      description = "None (default) or Input: join each output " + "to its input record.")
   String joinSource;
 
-  @Option(names = "--input-filter", description = "JSONPath (SageMaker's subset) of what the "
-      + "model sees; default $.")
+  @Option(
+      names = "--input-filter",
+      description = "JSONPath (SageMaker's subset) of what the " + "model sees; default $.")
   String inputFilter;
 
-  @Option(names = "--output-filter", description = "JSONPath of what is written of the "
-      + "(joined) output; default $.")
+  @Option(
+      names = "--output-filter",
+      description = "JSONPath of what is written of the " + "(joined) output; default $.")
   String outputFilter;
 
-  @Option(names = "--sagemaker-strict", description = "SageMaker's failure rule: an input with "
-      + "any failed record gets no .out, and the job fails (exit 3).")
+  @Option(
+      names = "--sagemaker-strict",
+      description =
+          "SageMaker's failure rule: an input with "
+              + "any failed record gets no .out, and the job fails (exit 3).")
   boolean sagemakerStrict;
 
-  @Option(names = "--s3-endpoint", description = "S3-compatible endpoint (MinIO, Ceph, ...), "
-      + "path-style; default $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else AWS.")
+  @Option(
+      names = "--s3-endpoint",
+      description =
+          "S3-compatible endpoint (MinIO, Ceph, ...), "
+              + "path-style; default $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else AWS.")
   String s3Endpoint;
 
-  @Option(names = "--format", defaultValue = "jsonl",
-      description = "jsonl (default) or parquet.")
+  @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default) or parquet.")
   String format;
 
   @Mixin InferenceOptions inference;
 
-  @Option(names = "--sort-buffer", defaultValue = "1024",
-      description = "Records held per worker and sorted by length before batching "
-          + "(default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sort-buffer",
+      defaultValue = "1024",
+      description =
+          "Records held per worker and sorted by length before batching "
+              + "(default ${DEFAULT-VALUE}).")
   int sortBuffer;
 
-  @Option(names = "--max-record-bytes", defaultValue = "67108864",
+  @Option(
+      names = "--max-record-bytes",
+      defaultValue = "67108864",
       description = "Longer lines are errors (default ${DEFAULT-VALUE}).")
   int maxRecordBytes;
 
-  @Option(names = "--runner", defaultValue = "DirectRunner",
-      description = "DirectRunner (default: this machine), FlinkRunner or SparkRunner; the "
-          + "runner's own options pass through (--flinkMaster=host:port, --parallelism=N, "
-          + "--sparkMaster=spark://host:7077, ...).")
+  @Option(
+      names = "--runner",
+      defaultValue = "DirectRunner",
+      description =
+          "DirectRunner (default: this machine), FlinkRunner or SparkRunner; the "
+              + "runner's own options pass through (--flinkMaster=host:port, --parallelism=N, "
+              + "--sparkMaster=spark://host:7077, ...).")
   String runner;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
@@ -147,20 +181,26 @@ class RunCommand implements Callable<Integer> {
     FileSystems.setDefaultPipelineOptions(options);
     InferenceJob job = job();
     PrintStream err = System.err;
-    err.printf("hubbatch: %s, task %s; %d input file(s) -> %s%n", located.describe(),
-        job.model().task(), job.inputs().size(), job.output());
+    err.printf(
+        "hubbatch: %s, task %s; %d input file(s) -> %s%n",
+        located.describe(), job.model().task(), job.inputs().size(), job.output());
     err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
-    err.printf("hubbatch: records sorted by length over %d at a time; batch limits %s%n",
-        sortBuffer, job.sizing().maxSequences() != null && job.sizing().maxPaddedTokens() != null
-            ? "as given" : "sized for each worker's device (logged when the model loads)");
+    err.printf(
+        "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
+        sortBuffer,
+        job.sizing().maxSequences() != null && job.sizing().maxPaddedTokens() != null
+            ? "as given"
+            : "sized for each worker's device (logged when the model loads)");
     JobSummary summary = JobRunner.run(job, options, err);
     summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
     if (summary.state() != PipelineResult.State.DONE) {
       return Main.JOB_FAILED;
     }
     if (summary.objectsFailed() > 0) {
-      err.printf("hubbatch: the job failed: %d input(s) had failed records and got no output "
-          + "(--sagemaker-strict)%n", summary.objectsFailed());
+      err.printf(
+          "hubbatch: the job failed: %d input(s) had failed records and got no output "
+              + "(--sagemaker-strict)%n",
+          summary.objectsFailed());
       return Main.JOB_FAILED;
     }
     return summary.failed() > 0 ? Main.RECORDS_FAILED : 0;
@@ -176,32 +216,44 @@ class RunCommand implements Callable<Integer> {
     paths.add(output);
     paths.add(model);
     return "ManifestFile".equalsIgnoreCase(s3DataType == null ? "" : s3DataType.trim())
-        || paths.stream().anyMatch(p -> p != null && p.trim().toLowerCase(Locale.ROOT)
-            .startsWith("s3://"));
+        || paths.stream()
+            .anyMatch(p -> p != null && p.trim().toLowerCase(Locale.ROOT).startsWith("s3://"));
   }
 
   /** Resolves everything before the pipeline exists, so mistakes fail in milliseconds. */
   InferenceJob job() throws Exception {
     if (inputs == null || inputs.isEmpty() || output == null) {
-      throw new IllegalArgumentException("Missing " + (output == null && inputs != null
-          ? "--output" : "--input") + ": say what to read and where to write");
+      throw new IllegalArgumentException(
+          "Missing "
+              + (output == null && inputs != null ? "--output" : "--input")
+              + ": say what to read and where to write");
     }
     List<InputFile> files = listInputs();
     Optional<EngineKind> requested = inference.engine();
-    located = ModelLocator.fromEnvironment()
-        .locate(inference.model(), inference.revision(), requested);
+    located =
+        ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
     ModelFolder folder = located.folder();
-    String resolvedTask = inference.task() != null ? TaskInference.canonical(inference.task())
-        : TaskInference.infer(folder, located.pipelineTagIfAny());
+    String resolvedTask =
+        inference.task() != null
+            ? TaskInference.canonical(inference.task())
+            : TaskInference.infer(folder, located.pipelineTagIfAny());
     Tasks.factory(resolvedTask);
     EngineKind chosen = EngineKind.select(folder, requested);
     EngineSettings settings = inference.engineSettings();
     // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
-    ModelSpec spec = new ModelSpec(located.reference(), resolvedTask, chosen.djlName(), settings,
-        located.revision());
+    ModelSpec spec =
+        new ModelSpec(
+            located.reference(), resolvedTask, chosen.djlName(), settings, located.revision());
     String out = output.endsWith("/") ? output : output + "/";
-    return new InferenceJob(files, out, OutputFormat.parse(format), spec, inference.sizing(),
-        sortBuffer, maxRecordBytes, settings());
+    return new InferenceJob(
+        files,
+        out,
+        OutputFormat.parse(format),
+        spec,
+        inference.sizing(),
+        sortBuffer,
+        maxRecordBytes,
+        settings());
   }
 
   private List<InputFile> listInputs() throws Exception {
@@ -210,8 +262,8 @@ class RunCommand implements Callable<Integer> {
       return InputFiles.expand(inputs);
     }
     if (!dataType.equalsIgnoreCase("ManifestFile")) {
-      throw new IllegalArgumentException("Unknown --s3-data-type '" + s3DataType
-          + "': use S3Prefix or ManifestFile");
+      throw new IllegalArgumentException(
+          "Unknown --s3-data-type '" + s3DataType + "': use S3Prefix or ManifestFile");
     }
     if (inputs.size() != 1) {
       throw new IllegalArgumentException("--s3-data-type ManifestFile takes one manifest");
@@ -228,13 +280,15 @@ class RunCommand implements Callable<Integer> {
   private TransformSettings settings() {
     TransformSettings d = defaultSettings();
     String stated = compression == null ? null : compression.trim();
-    Compression compressionType = stated == null ? d.compression()
-        : stated.equalsIgnoreCase("Gzip") ? Compression.GZIP
-        : stated.equalsIgnoreCase("None") ? Compression.AUTO
-        : null;
+    Compression compressionType =
+        stated == null
+            ? d.compression()
+            : stated.equalsIgnoreCase("Gzip")
+                ? Compression.GZIP
+                : stated.equalsIgnoreCase("None") ? Compression.AUTO : null;
     if (compressionType == null) {
-      throw new IllegalArgumentException("Unknown --compression '" + compression
-          + "': use None or Gzip");
+      throw new IllegalArgumentException(
+          "Unknown --compression '" + compression + "': use None or Gzip");
     }
     return new TransformSettings(
         contentType == null ? d.contentType() : ContentType.parse(contentType),
@@ -253,5 +307,4 @@ class RunCommand implements Callable<Integer> {
   private PipelineOptions beamOptions() {
     return JobOptions.parse(beamArgs);
   }
-
 }

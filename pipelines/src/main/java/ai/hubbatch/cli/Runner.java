@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The Beam runners a job runs on, and the jar each comes in. The default jar holds the
- * DirectRunner only, so it stays lean; FlinkRunner and SparkRunner have jars of their own,
- * built by the {@code flink} and {@code spark} Maven profiles (the {@code hubbatch} launcher
- * builds and picks them). A runner missing from the running jar is refused with the jar to use.
+ * The Beam runners a job runs on, and the jar each comes in. The default jar holds the DirectRunner
+ * only, so it stays lean; FlinkRunner and SparkRunner have jars of their own, built by the {@code
+ * flink} and {@code spark} Maven profiles (the {@code hubbatch} launcher builds and picks them). A
+ * runner missing from the running jar is refused with the jar to use.
  */
 enum Runner {
   DIRECT("DirectRunner", "org.apache.beam.runners.direct.DirectRunner", "pipelines", "hubbatch"),
@@ -38,8 +38,11 @@ enum Runner {
         return runner;
       }
     }
-    throw new IllegalArgumentException("Unknown --runner '" + name + "': use "
-        + Arrays.stream(values()).map(r -> r.beamName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "Unknown --runner '"
+            + name
+            + "': use "
+            + Arrays.stream(values()).map(r -> r.beamName).collect(Collectors.joining(", ")));
   }
 
   /**
@@ -51,10 +54,16 @@ enum Runner {
     try {
       Class.forName(className, false, Runner.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "%s is not in this jar: run it with ./hubbatch, which builds %s/target/%s.jar on "
-              + "first use, or build that jar with: mvn -P%s -DskipTests package -pl %s -am",
-          beamName, module, jar, module, module));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%s is not in this jar: run it with ./hubbatch, which builds %s/target/%s.jar on "
+                  + "first use, or build that jar with: mvn -P%s -DskipTests package -pl %s -am",
+              beamName,
+              module,
+              jar,
+              module,
+              module));
     }
     return "--runner=" + beamName;
   }

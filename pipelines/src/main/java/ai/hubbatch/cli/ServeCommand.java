@@ -35,46 +35,64 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin InferenceOptions inference;
 
-  @Option(names = "--max-payload-mb",
-      description = "Larger bodies get 413 (env SAGEMAKER_MAX_PAYLOAD_IN_MB; 0 = no limit; "
-          + "unset: 6,553,500 bytes as the toolkit).")
+  @Option(
+      names = "--max-payload-mb",
+      description =
+          "Larger bodies get 413 (env SAGEMAKER_MAX_PAYLOAD_IN_MB; 0 = no limit; "
+              + "unset: 6,553,500 bytes as the toolkit).")
   Integer maxPayloadMb;
 
-  @Option(names = "--max-concurrent",
-      description = "Requests served at once (env SAGEMAKER_MAX_CONCURRENT_TRANSFORMS, else "
-          + "SAGEMAKER_MODEL_SERVER_WORKERS, default 16).")
+  @Option(
+      names = "--max-concurrent",
+      description =
+          "Requests served at once (env SAGEMAKER_MAX_CONCURRENT_TRANSFORMS, else "
+              + "SAGEMAKER_MODEL_SERVER_WORKERS, default 16).")
   Integer maxConcurrent;
 
-  @Option(names = "--queue-size", defaultValue = "100",
-      description = "Requests that may wait for a free slot; more get 503 (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--queue-size",
+      defaultValue = "100",
+      description =
+          "Requests that may wait for a free slot; more get 503 (default " + "${DEFAULT-VALUE}).")
   int queueSize;
 
-  @Option(names = "--timeout-seconds",
-      description = "Requests not answered in this time get 500 (env "
-          + "SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS, else SAGEMAKER_MODEL_SERVER_TIMEOUT in "
-          + "minutes, default 3600).")
+  @Option(
+      names = "--timeout-seconds",
+      description =
+          "Requests not answered in this time get 500 (env "
+              + "SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS, else SAGEMAKER_MODEL_SERVER_TIMEOUT in "
+              + "minutes, default 3600).")
   Integer timeoutSeconds;
 
-  @Option(names = "--engine-workers", defaultValue = "1",
-      description = "Threads running the model, each with its own predictor (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--engine-workers",
+      defaultValue = "1",
+      description =
+          "Threads running the model, each with its own predictor (default " + "${DEFAULT-VALUE}).")
   int engineWorkers;
 
-  @Option(names = "--max-batch-delay-ms", defaultValue = "5",
-      description = "How long a batch waits for more requests to fill it (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-batch-delay-ms",
+      defaultValue = "5",
+      description =
+          "How long a batch waits for more requests to fill it (default " + "${DEFAULT-VALUE}).")
   int maxBatchDelayMs;
 
-  @Option(names = "--dynamic-batching", defaultValue = "auto",
-      description = "true: batch records of concurrent requests together; false: run each "
-          + "request alone, as the toolkit does; auto (default): true on a GPU, false on a CPU, "
-          + "where padding costs more than batching gains (see README, Load).")
+  @Option(
+      names = "--dynamic-batching",
+      defaultValue = "auto",
+      description =
+          "true: batch records of concurrent requests together; false: run each request alone, as"
+              + " the toolkit does; auto (default): true on a GPU, false on a CPU, where padding"
+              + " costs more than batching gains (see README, Load).")
   String dynamicBatching;
 
-  @Option(names = "--drain-seconds", defaultValue = "25",
-      description = "On SIGTERM, how long to wait for requests in flight (default "
-          + "${DEFAULT-VALUE}; SageMaker kills the container 30 s after SIGTERM).")
+  @Option(
+      names = "--drain-seconds",
+      defaultValue = "25",
+      description =
+          "On SIGTERM, how long to wait for requests in flight (default "
+              + "${DEFAULT-VALUE}; SageMaker kills the container 30 s after SIGTERM).")
   int drainSeconds;
 
   @Override
@@ -84,24 +102,36 @@ final class ServeCommand implements Callable<Integer> {
     PrintStream err = System.err;
     String chosen = ModelLocator.fromEnvironment().choose(inference.model());
     ModelSpec spec = inference.spec(chosen);
-    err.printf("hubbatch serve: loading %s%n",
+    err.printf(
+        "hubbatch serve: loading %s%n",
         configured.redact(chosen.isEmpty() ? DefaultModel.ID : chosen));
     LoadedModel loaded = LoadedModel.load(spec);
     ServeSettings sized = configured.withLimits(inference.sizing().resolve(loaded));
-    ServeSettings settings = dynamicBatching.equalsIgnoreCase("auto")
-        ? sized.withDynamicBatching(loaded.encoder().device().isGpu()) : sized;
+    ServeSettings settings =
+        dynamicBatching.equalsIgnoreCase("auto")
+            ? sized.withDynamicBatching(loaded.encoder().device().isGpu())
+            : sized;
     InferenceServer server = InferenceServer.start(loaded, settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      err.println("hubbatch serve: stopping (SIGTERM)");
-      boolean drained = server.drain(settings.drainTimeout());
-      err.println("hubbatch serve: stopped" + (drained ? "" : ", some requests unanswered"));
-    }, "hubbatch-drain"));
-    err.printf("hubbatch serve: %s loaded in %.1f s%n", loaded.describe(),
-        loaded.loadMillis() / 1000.0);
-    err.printf("hubbatch serve: listening on port %d; %d requests at once, engine batches of up "
-            + "to %d sequences and %d padded tokens, %s%n", server.port(),
-        settings.maxConcurrent(), settings.limits().maxSequences(),
-        settings.limits().maxPaddedTokens(), settings.dynamicBatching()
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  err.println("hubbatch serve: stopping (SIGTERM)");
+                  boolean drained = server.drain(settings.drainTimeout());
+                  err.println(
+                      "hubbatch serve: stopped" + (drained ? "" : ", some requests unanswered"));
+                },
+                "hubbatch-drain"));
+    err.printf(
+        "hubbatch serve: %s loaded in %.1f s%n", loaded.describe(), loaded.loadMillis() / 1000.0);
+    err.printf(
+        "hubbatch serve: listening on port %d; %d requests at once, engine batches of up "
+            + "to %d sequences and %d padded tokens, %s%n",
+        server.port(),
+        settings.maxConcurrent(),
+        settings.limits().maxSequences(),
+        settings.limits().maxPaddedTokens(),
+        settings.dynamicBatching()
             ? "records of concurrent requests batched within " + maxBatchDelayMs + " ms"
             : "each request batched alone");
     server.awaitClosed();
@@ -114,12 +144,13 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--dynamic-batching is auto, true or false, got '" + dynamicBatching + "'");
     }
-    ServeSettings settings = ServeSettings.fromEnvironment(env)
-        .withQueueSize(queueSize)
-        .withEngineWorkers(engineWorkers)
-        .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
-        .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
-        .withDrainTimeout(Duration.ofSeconds(drainSeconds));
+    ServeSettings settings =
+        ServeSettings.fromEnvironment(env)
+            .withQueueSize(queueSize)
+            .withEngineWorkers(engineWorkers)
+            .withMaxBatchDelay(Duration.ofMillis(maxBatchDelayMs))
+            .withDynamicBatching(!dynamicBatching.equalsIgnoreCase("false"))
+            .withDrainTimeout(Duration.ofSeconds(drainSeconds));
     if (port != null) {
       settings = settings.withPort(port);
     }

@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hubbatch transform --job job.json}: runs a SageMaker {@code CreateTransformJob}
- * request. Every {@code run} option is accepted too and wins over the job file, so
- * {@code --s3-endpoint}, {@code --model} or {@code --output} can point a job elsewhere.
+ * {@code hubbatch transform --job job.json}: runs a SageMaker {@code CreateTransformJob} request.
+ * Every {@code run} option is accepted too and wins over the job file, so {@code --s3-endpoint},
+ * {@code --model} or {@code --output} can point a job elsewhere.
  */
 @Command(
     name = "transform",

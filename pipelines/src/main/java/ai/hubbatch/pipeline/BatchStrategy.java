@@ -2,9 +2,9 @@ package ai.hubbatch.pipeline;
 
 /**
  * SageMaker's {@code BatchStrategy}: how many records a container request would carry. hubbatch
- * calls no container, so it only decides payload framing in SageMaker; here records of a file
- * are always batched for the device by token budget, and each record gets its own output line
- * whatever the strategy (which is what MultiRecord JSON Lines users want and the toolkit breaks).
+ * calls no container, so it only decides payload framing in SageMaker; here records of a file are
+ * always batched for the device by token budget, and each record gets its own output line whatever
+ * the strategy (which is what MultiRecord JSON Lines users want and the toolkit breaks).
  */
 public enum BatchStrategy {
   SINGLE_RECORD,
@@ -18,7 +18,7 @@ public enum BatchStrategy {
         return value;
       }
     }
-    throw new IllegalArgumentException("Unknown BatchStrategy '" + name
-        + "': use SingleRecord or MultiRecord");
+    throw new IllegalArgumentException(
+        "Unknown BatchStrategy '" + name + "': use SingleRecord or MultiRecord");
   }
 }

@@ -13,9 +13,9 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * Reads model archives through Apache Beam's file systems, so {@code --model} takes every scheme
- * the job's file systems take ({@code s3://} once Beam's AWS module is on the class path,
- * {@code gs://}, {@code file://}), configured by the job's pipeline options. Registered for
- * {@link java.util.ServiceLoader} in {@code META-INF/services}.
+ * the job's file systems take ({@code s3://} once Beam's AWS module is on the class path, {@code
+ * gs://}, {@code file://}), configured by the job's pipeline options. Registered for {@link
+ * java.util.ServiceLoader} in {@code META-INF/services}.
  */
 public final class BeamRemoteFiles implements RemoteFiles {
 
@@ -27,8 +27,13 @@ public final class BeamRemoteFiles implements RemoteFiles {
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("Model archive not found: " + uri);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("No file system reads " + uri + " (" + e.getMessage()
-          + "); for s3:// the job needs Beam's AWS file system and its options.", e);
+      throw new IllegalArgumentException(
+          "No file system reads "
+              + uri
+              + " ("
+              + e.getMessage()
+              + "); for s3:// the job needs Beam's AWS file system and its options.",
+          e);
     }
     try (ReadableByteChannel channel = FileSystems.open(file.resourceId());
         InputStream in = Channels.newInputStream(channel)) {

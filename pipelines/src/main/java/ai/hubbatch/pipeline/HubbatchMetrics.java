@@ -13,34 +13,47 @@ public final class HubbatchMetrics {
 
   /** Records read from the inputs (blank lines excluded). */
   public static final String RECORDS_READ = "records_read";
+
   /** Blank lines skipped. */
   public static final String BLANK_LINES = "blank_lines";
+
   /** Records that got an output. */
   public static final String RECORDS_OUT = "records_out";
+
   /** Records that went to the errors file. */
   public static final String RECORDS_FAILED = "records_failed";
+
   /** Sequences run through the model. */
   public static final String NUM_INFERENCES = "num_inferences";
+
   /** Engine calls. */
   public static final String BATCHES = "batches";
+
   /** Engine calls that failed (then split to find the failing record). */
   public static final String FAILED_BATCHES = "failed_batches";
+
   /** Sequences per engine call (distribution). */
   public static final String BATCH_SIZE = "inference_request_batch_size";
+
   /** Padded tokens per engine call (distribution). */
   public static final String BATCH_PADDED_TOKENS = "inference_request_batch_padded_tokens";
+
   /** Tokens before padding, summed. */
   public static final String REAL_TOKENS = "real_tokens";
+
   /** Tokens the engine computed over, summed. */
   public static final String PADDED_TOKENS = "padded_tokens";
+
   /** Time per engine call (distribution). */
   public static final String BATCH_LATENCY = "inference_batch_latency_micro_secs";
+
   /** Real tokens per thousand padded tokens, per engine call (distribution). */
   public static final String BATCH_PADDING_EFFICIENCY =
       "inference_batch_padding_efficiency_per_mille";
+
   /**
-   * Time to load the model (distribution): one value per load, so its count is the number of
-   * JVMs that loaded it.
+   * Time to load the model (distribution): one value per load, so its count is the number of JVMs
+   * that loaded it.
    */
   public static final String LOAD_MODEL_LATENCY = "load_model_latency_milli_secs";
 

@@ -8,15 +8,15 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one {@code hubbatch run} does, resolved before the pipeline is built: the input
- * files, the output folder, the model and how records are batched.
+ * Everything one {@code hubbatch run} does, resolved before the pipeline is built: the input files,
+ * the output folder, the model and how records are batched.
  *
  * @param inputs the input files, already listed
  * @param output the output folder (path or URI)
  * @param format JSON Lines or Parquet
  * @param model the model, with its task resolved
- * @param sizing batch size and padded-token budget per engine call, derived on each worker
- *     from its device where unset
+ * @param sizing batch size and padded-token budget per engine call, derived on each worker from its
+ *     device where unset
  * @param sortBuffer records held per worker thread and sorted by length before batching
  * @param maxRecordBytes lines longer than this are errors
  * @param transform how records are read, mapped and written, in SageMaker's terms
@@ -41,9 +41,22 @@ public record InferenceJob(
   }
 
   /** A JSON Lines job, {@code hubbatch run}'s defaults. */
-  public InferenceJob(List<InputFile> inputs, String output, OutputFormat format, ModelSpec model,
-      BatchSizing sizing, int sortBuffer, int maxRecordBytes) {
-    this(inputs, output, format, model, sizing, sortBuffer, maxRecordBytes,
+  public InferenceJob(
+      List<InputFile> inputs,
+      String output,
+      OutputFormat format,
+      ModelSpec model,
+      BatchSizing sizing,
+      int sortBuffer,
+      int maxRecordBytes) {
+    this(
+        inputs,
+        output,
+        format,
+        model,
+        sizing,
+        sortBuffer,
+        maxRecordBytes,
         TransformSettings.jsonLines());
   }
 }

@@ -1,12 +1,12 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
-import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ParquetColumn;
+import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
-import java.util.List;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Create;
@@ -15,8 +15,8 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * The batch-inference pipeline: list inputs, read records, predict in batches, write one output
- * per input and one errors file.
+ * The batch-inference pipeline: list inputs, read records, predict in batches, write one output per
+ * input and one errors file.
  *
  * <pre>{@code
  * ResultsIO.Write write = InferencePipeline.build(pipeline, job);
@@ -36,15 +36,17 @@ public final class InferencePipeline {
    */
   public static ResultsIO.Write build(Pipeline pipeline, InferenceJob job) {
     TransformSettings transform = job.transform();
-    ResultsIO.Write write = ResultsIO.write()
-        .to(job.output())
-        .withInputs(job.inputs())
-        .withFormat(job.format())
-        .withParquetColumns(columns(job.model().task()))
-        .withAssembleWith(transform.assembleWith())
-        .withAllOrNothing(transform.allOrNothing());
-    PCollection<InputFile> inputs = pipeline.apply("ListInputs",
-        Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)));
+    ResultsIO.Write write =
+        ResultsIO.write()
+            .to(job.output())
+            .withInputs(job.inputs())
+            .withFormat(job.format())
+            .withParquetColumns(columns(job.model().task()))
+            .withAssembleWith(transform.assembleWith())
+            .withAllOrNothing(transform.allOrNothing());
+    PCollection<InputFile> inputs =
+        pipeline.apply(
+            "ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)));
     if (job.inputs().size() > 1) {
       // One file per worker bundle, so files are read and scored in parallel. A single file
       // has nothing to spread, and the shuffle would only delay its first record.
@@ -62,11 +64,12 @@ public final class InferencePipeline {
   static RecordsIO.Read read(InferenceJob job) {
     TransformSettings transform = job.transform();
     RecordMapping mapping = transform.mapping(job.model().task());
-    RecordsIO.Read read = RecordsIO.read()
-        .withSplitType(transform.splitType())
-        .withCompression(transform.compression())
-        .withMaxRecordBytes(job.maxRecordBytes())
-        .withMaxPayloadMb(transform.maxPayloadMb());
+    RecordsIO.Read read =
+        RecordsIO.read()
+            .withSplitType(transform.splitType())
+            .withCompression(transform.compression())
+            .withMaxRecordBytes(job.maxRecordBytes())
+            .withMaxPayloadMb(transform.maxPayloadMb());
     if (mapping.binaryRecords()) {
       read = read.withBinaryRecords();
     }

@@ -9,10 +9,10 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
- * A finished job's Beam metrics (namespace {@code hubbatch}), as its runner reports them. They
- * are for display: runners differ in what they report (Flink and Spark give attempted values
- * only, which count a retried bundle twice), so the record counts that decide the exit code come
- * from what the job wrote ({@link JobSummary}).
+ * A finished job's Beam metrics (namespace {@code hubbatch}), as its runner reports them. They are
+ * for display: runners differ in what they report (Flink and Spark give attempted values only,
+ * which count a retried bundle twice), so the record counts that decide the exit code come from
+ * what the job wrote ({@link JobSummary}).
  *
  * @param blankLines blank lines skipped
  * @param batches engine calls
@@ -24,22 +24,41 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param batchLatencyMicros time per engine call
  * @param modelLoadMillis time per model load, one value per JVM that loaded it
  */
-public record JobMetrics(long blankLines, long batches, long failedBatches, long realTokens,
-    long paddedTokens, DistributionResult batchSize, DistributionResult batchPaddedTokens,
-    DistributionResult batchLatencyMicros, DistributionResult modelLoadMillis) {
+public record JobMetrics(
+    long blankLines,
+    long batches,
+    long failedBatches,
+    long realTokens,
+    long paddedTokens,
+    DistributionResult batchSize,
+    DistributionResult batchPaddedTokens,
+    DistributionResult batchLatencyMicros,
+    DistributionResult modelLoadMillis) {
 
   /** What a runner that reports no metrics gives. */
-  public static final JobMetrics NONE = new JobMetrics(0, 0, 0, 0, 0,
-      DistributionResult.IDENTITY_ELEMENT, DistributionResult.IDENTITY_ELEMENT,
-      DistributionResult.IDENTITY_ELEMENT, DistributionResult.IDENTITY_ELEMENT);
+  public static final JobMetrics NONE =
+      new JobMetrics(
+          0,
+          0,
+          0,
+          0,
+          0,
+          DistributionResult.IDENTITY_ELEMENT,
+          DistributionResult.IDENTITY_ELEMENT,
+          DistributionResult.IDENTITY_ELEMENT,
+          DistributionResult.IDENTITY_ELEMENT);
 
   /** Reads the metrics of a finished pipeline; {@link #NONE} if its runner has none. */
   public static JobMetrics of(PipelineResult result) {
     MetricQueryResults metrics;
     try {
-      metrics = result.metrics().queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.inNamespace(HubbatchMetrics.NAMESPACE))
-          .build());
+      metrics =
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.inNamespace(HubbatchMetrics.NAMESPACE))
+                      .build());
     } catch (UnsupportedOperationException e) {
       return NONE;
     }
@@ -92,25 +111,41 @@ public record JobMetrics(long blankLines, long batches, long failedBatches, long
   /** The summary's lines about batches and the model, each indented by two spaces. */
   String describe() {
     StringBuilder lines = new StringBuilder();
-    lines.append(String.format(Locale.ROOT, "  batches        %,d (padding efficiency %.3f)%s%n",
-        batches, paddingEfficiency(),
-        failedBatches > 0 ? String.format(Locale.ROOT, ", %,d failed and split", failedBatches)
-            : ""));
+    lines.append(
+        String.format(
+            Locale.ROOT,
+            "  batches        %,d (padding efficiency %.3f)%s%n",
+            batches,
+            paddingEfficiency(),
+            failedBatches > 0
+                ? String.format(Locale.ROOT, ", %,d failed and split", failedBatches)
+                : ""));
     if (batchSize.getCount() > 0) {
-      lines.append(String.format(Locale.ROOT,
-          "  batch size     %.1f sequences, %.0f padded tokens on average (at most %,d, %,d)%n",
-          batchSize.getMean(), batchPaddedTokens.getMean(), batchSize.getMax(),
-          batchPaddedTokens.getMax()));
-      lines.append(String.format(Locale.ROOT,
-          "  batch latency  %.1f ms on average, %.1f ms at most%n",
-          batchLatencyMicros.getMean() / 1000, batchLatencyMicros.getMax() / 1000.0));
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  batch size     %.1f sequences, %.0f padded tokens on average (at most %,d, %,d)%n",
+              batchSize.getMean(),
+              batchPaddedTokens.getMean(),
+              batchSize.getMax(),
+              batchPaddedTokens.getMax()));
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  batch latency  %.1f ms on average, %.1f ms at most%n",
+              batchLatencyMicros.getMean() / 1000,
+              batchLatencyMicros.getMax() / 1000.0));
     }
     if (modelLoadMillis.getCount() > 0) {
-      lines.append(String.format(Locale.ROOT, "  model load     %.1f s%s%n",
-          modelLoadMillis.getMax() / 1000.0, modelLoadMillis.getCount() > 1
-              ? String.format(Locale.ROOT, " (the slowest of %,d loads)",
-                  modelLoadMillis.getCount())
-              : ""));
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  model load     %.1f s%s%n",
+              modelLoadMillis.getMax() / 1000.0,
+              modelLoadMillis.getCount() > 1
+                  ? String.format(
+                      Locale.ROOT, " (the slowest of %,d loads)", modelLoadMillis.getCount())
+                  : ""));
     }
     return lines.toString();
   }

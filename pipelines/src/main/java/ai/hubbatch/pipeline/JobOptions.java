@@ -15,19 +15,19 @@ public final class JobOptions {
    * Parses and validates Beam arguments ({@code --name=value}).
    *
    * <p>On the DirectRunner, unless the arguments say otherwise: {@code run()} does not block (the
-   * launcher shows progress), the checks that re-encode every element are off (they are for
-   * testing new transforms), and {@code targetParallelism} is 1. The engines parallelise inside
-   * each operator across all cores already; more DirectRunner threads only add its driver loop,
-   * which busy-polls while a bundle runs and took half the CPU from the engine in
-   * {@code hubbatch bench} (22.5 against 42.0 records/s on 2 cores).
+   * launcher shows progress), the checks that re-encode every element are off (they are for testing
+   * new transforms), and {@code targetParallelism} is 1. The engines parallelise inside each
+   * operator across all cores already; more DirectRunner threads only add its driver loop, which
+   * busy-polls while a bundle runs and took half the CPU from the engine in {@code hubbatch bench}
+   * (22.5 against 42.0 records/s on 2 cores).
    *
    * @throws IllegalArgumentException for an argument that is not a Beam option
    */
   public static PipelineOptions parse(List<String> args) {
     for (String arg : args) {
       if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("Unexpected argument '" + arg + "' (Beam options "
-            + "are written --name=value)");
+        throw new IllegalArgumentException(
+            "Unexpected argument '" + arg + "' (Beam options " + "are written --name=value)");
       }
     }
     S3Connection.register();

@@ -30,7 +30,9 @@ public final class JobRunner {
       result.waitUntilFinish();
       double seconds = (System.nanoTime() - start) / 1e9;
       PipelineResult.State state = result.getState();
-      return JobSummary.of(state, seconds,
+      return JobSummary.of(
+          state,
+          seconds,
           state == PipelineResult.State.DONE ? write.writtenFiles() : List.of(),
           JobMetrics.of(result));
     } finally {

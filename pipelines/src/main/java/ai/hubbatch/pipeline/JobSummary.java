@@ -18,12 +18,17 @@ import org.apache.beam.sdk.PipelineResult;
  * @param objectsFailed inputs that got no output because a record failed (SageMaker's rule)
  * @param metrics the job's Beam metrics
  */
-public record JobSummary(PipelineResult.State state, double seconds, long outputs, long failed,
-    long objectsFailed, JobMetrics metrics) {
+public record JobSummary(
+    PipelineResult.State state,
+    double seconds,
+    long outputs,
+    long failed,
+    long objectsFailed,
+    JobMetrics metrics) {
 
   /** The summary of a finished pipeline from what it wrote (empty if it failed). */
-  public static JobSummary of(PipelineResult.State state, double seconds,
-      List<WrittenFile> written, JobMetrics metrics) {
+  public static JobSummary of(
+      PipelineResult.State state, double seconds, List<WrittenFile> written, JobMetrics metrics) {
     long outputs = 0;
     long failed = 0;
     long withheld = 0;
@@ -59,17 +64,30 @@ public record JobSummary(PipelineResult.State state, double seconds, long output
   /** Prints the summary for people. */
   public void print(PrintStream out, String errorsFile) {
     out.printf(Locale.ROOT, "hubbatch run %s in %.1f s%n", state, seconds);
-    out.printf(Locale.ROOT, "  records read   %,d%s%n", read(), metrics.blankLines() > 0
-        ? String.format(Locale.ROOT, " (blank lines skipped: %,d)", metrics.blankLines()) : "");
+    out.printf(
+        Locale.ROOT,
+        "  records read   %,d%s%n",
+        read(),
+        metrics.blankLines() > 0
+            ? String.format(Locale.ROOT, " (blank lines skipped: %,d)", metrics.blankLines())
+            : "");
     out.printf(Locale.ROOT, "  outputs        %,d%n", outputs);
-    out.printf(Locale.ROOT, "  errors         %,d%s%n", failed,
+    out.printf(
+        Locale.ROOT,
+        "  errors         %,d%s%n",
+        failed,
         failed > 0 ? " (see " + errorsFile + ")" : "");
     if (objectsFailed > 0) {
-      out.printf(Locale.ROOT, "  no output      %,d input(s) with failed records (SageMaker rule)%n",
+      out.printf(
+          Locale.ROOT,
+          "  no output      %,d input(s) with failed records (SageMaker rule)%n",
           objectsFailed);
     }
-    out.printf(Locale.ROOT, "  throughput     %.1f records/s, %.0f tokens/s%n",
-        recordsPerSecond(), tokensPerSecond());
+    out.printf(
+        Locale.ROOT,
+        "  throughput     %.1f records/s, %.0f tokens/s%n",
+        recordsPerSecond(),
+        tokensPerSecond());
     out.print(metrics.describe());
   }
 }

@@ -3,10 +3,10 @@ package ai.hubbatch.pipeline;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live counts for the progress line of a job whose workers run in this JVM (the DirectRunner,
- * an embedded Flink). Beam metrics reach the launcher only as bundles commit, which for one large
- * file is at its end; these counters move with every record. Remote workers' progress shows in
- * their runner's UI instead.
+ * Live counts for the progress line of a job whose workers run in this JVM (the DirectRunner, an
+ * embedded Flink). Beam metrics reach the launcher only as bundles commit, which for one large file
+ * is at its end; these counters move with every record. Remote workers' progress shows in their
+ * runner's UI instead.
  */
 public final class LocalProgress {
 

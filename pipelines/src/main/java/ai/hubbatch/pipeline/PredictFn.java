@@ -2,22 +2,20 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
+import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.BatchReport;
 import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
-import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.inference.ModelSpec;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -25,6 +23,8 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the model over records. Records are tokenized as they arrive and held, up to the sort
@@ -40,18 +40,21 @@ import org.joda.time.Instant;
 final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PredictFn.class);
+
   /** Models whose batch limits this JVM has logged: once per JVM, not per DoFn instance. */
   private static final Set<ModelSpec> LOGGED = ConcurrentHashMap.newKeySet();
 
   private final InferenceJob job;
   private final RecordMapping mapping;
 
-  private final Counter out = Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_OUT);
+  private final Counter out =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_OUT);
   private final Counter failed =
       Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_FAILED);
   private final Counter inferences =
       Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.NUM_INFERENCES);
-  private final Counter batches = Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCHES);
+  private final Counter batches =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCHES);
   private final Counter failedBatches =
       Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.FAILED_BATCHES);
   private final Counter realTokens =

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Prints how far a running job is, on stderr, from {@link LocalProgress}: in place on a
- * terminal, a new line every few seconds otherwise (logs, CI).
+ * Prints how far a running job is, on stderr, from {@link LocalProgress}: in place on a terminal, a
+ * new line every few seconds otherwise (logs, CI).
  */
 final class ProgressLine implements AutoCloseable {
 
@@ -45,11 +45,18 @@ final class ProgressLine implements AutoCloseable {
     double seconds = (System.nanoTime() - start) / 1e9;
     if (done == 0) {
       // Loading the model, or workers in other JVMs (a cluster) doing the work.
-      return String.format(Locale.ROOT, "hubbatch: running for %.0f s; no record done in this "
-          + "JVM yet (a cluster's workers show theirs in its UI)", seconds);
+      return String.format(
+          Locale.ROOT,
+          "hubbatch: running for %.0f s; no record done in this "
+              + "JVM yet (a cluster's workers show theirs in its UI)",
+          seconds);
     }
-    return String.format(Locale.ROOT, "hubbatch: %,d records done (%,d failed), %.1f records/s",
-        done, now.failed() - base.failed(), done / seconds);
+    return String.format(
+        Locale.ROOT,
+        "hubbatch: %,d records done (%,d failed), %.1f records/s",
+        done,
+        now.failed() - base.failed(),
+        done / seconds);
   }
 
   @Override

@@ -18,9 +18,9 @@ import org.apache.beam.sdk.io.Compression;
 /**
  * A SageMaker {@code CreateTransformJob} request, read for {@code hubbatch transform}: where the
  * data is, how it is split and encoded, where outputs go, and the model's {@code Environment}.
- * Defaults are SageMaker's ({@code SplitType None}, {@code AssembleWith None},
- * {@code MaxPayloadInMB 6}). Fields hubbatch cannot honour are errors; fields that do not apply
- * to a run without containers are reported in {@link #ignored()}, never passed over in silence.
+ * Defaults are SageMaker's ({@code SplitType None}, {@code AssembleWith None}, {@code
+ * MaxPayloadInMB 6}). Fields hubbatch cannot honour are errors; fields that do not apply to a run
+ * without containers are reported in {@link #ignored()}, never passed over in silence.
  *
  * @param input the {@code S3Uri}: a key prefix, or the manifest's location
  * @param manifest whether {@code S3DataType} is {@code ManifestFile}
@@ -29,20 +29,26 @@ import org.apache.beam.sdk.io.Compression;
  * @param environment the {@code Environment} entries
  * @param ignored one line per field that has no effect, with the reason
  */
-public record TransformJobFile(String input, boolean manifest, String output,
-    TransformSettings settings, Map<String, String> environment, List<String> ignored) {
+public record TransformJobFile(
+    String input,
+    boolean manifest,
+    String output,
+    TransformSettings settings,
+    Map<String, String> environment,
+    List<String> ignored) {
 
   /** Environment entries hubbatch reads. */
   public static final Set<String> ENVIRONMENT = Set.of("HF_TASK", "HF_MODEL_ID");
 
-  private static final Map<String, String> IGNORED = Map.of(
-      "TransformJobName", "the job's name is informational",
-      "ModelName", "the model comes from Environment HF_MODEL_ID, --model or the default",
-      "MaxConcurrentTransforms", "parallelism is the Beam runner's (--targetParallelism, ...)",
-      "ModelClientConfig", "there are no container invocations to time out or retry",
-      "TransformResources", "the Beam runner decides the machines",
-      "Tags", "there is no AWS resource to tag",
-      "ExperimentConfig", "there is no SageMaker experiment");
+  private static final Map<String, String> IGNORED =
+      Map.of(
+          "TransformJobName", "the job's name is informational",
+          "ModelName", "the model comes from Environment HF_MODEL_ID, --model or the default",
+          "MaxConcurrentTransforms", "parallelism is the Beam runner's (--targetParallelism, ...)",
+          "ModelClientConfig", "there are no container invocations to time out or retry",
+          "TransformResources", "the Beam runner decides the machines",
+          "Tags", "there is no AWS resource to tag",
+          "ExperimentConfig", "there is no SageMaker experiment");
 
   /**
    * Reads a request.
@@ -50,43 +56,65 @@ public record TransformJobFile(String input, boolean manifest, String output,
    * @throws IllegalArgumentException naming the first field that is wrong or unsupported
    */
   public static TransformJobFile parse(JsonNode job) {
-    Fields top = new Fields(job, "the job", IGNORED.keySet(), Set.of("TransformInput",
-        "TransformOutput", "DataProcessing", "Environment", "BatchStrategy", "MaxPayloadInMB"));
+    Fields top =
+        new Fields(
+            job,
+            "the job",
+            IGNORED.keySet(),
+            Set.of(
+                "TransformInput",
+                "TransformOutput",
+                "DataProcessing",
+                "Environment",
+                "BatchStrategy",
+                "MaxPayloadInMB"));
     List<String> ignored = new ArrayList<>();
     for (String name : top.present(IGNORED.keySet())) {
       ignored.add(name + ": " + IGNORED.get(name));
     }
-    Fields input = top.object("TransformInput", true, Set.of(), Set.of("DataSource",
-        "ContentType", "CompressionType", "SplitType"));
-    Fields source = input.object("DataSource", true, Set.of(), Set.of("S3DataSource"))
-        .object("S3DataSource", true, Set.of(), Set.of("S3DataType", "S3Uri"));
+    Fields input =
+        top.object(
+            "TransformInput",
+            true,
+            Set.of(),
+            Set.of("DataSource", "ContentType", "CompressionType", "SplitType"));
+    Fields source =
+        input
+            .object("DataSource", true, Set.of(), Set.of("S3DataSource"))
+            .object("S3DataSource", true, Set.of(), Set.of("S3DataType", "S3Uri"));
     String dataType = source.text("S3DataType", "S3Prefix");
     if (!dataType.equals("S3Prefix") && !dataType.equals("ManifestFile")) {
-      throw new IllegalArgumentException("S3DataType " + dataType + " is not supported: use "
-          + "S3Prefix or ManifestFile (SageMaker refuses AugmentedManifestFile for transforms)");
+      throw new IllegalArgumentException(
+          "S3DataType "
+              + dataType
+              + " is not supported: use S3Prefix or ManifestFile (SageMaker refuses"
+              + " AugmentedManifestFile for transforms)");
     }
-    Fields output = top.object("TransformOutput", true, Set.of(), Set.of("S3OutputPath",
-        "Accept", "AssembleWith"));
-    Fields processing = top.object("DataProcessing", false, Set.of(), Set.of("InputFilter",
-        "OutputFilter", "JoinSource"));
+    Fields output =
+        top.object(
+            "TransformOutput", true, Set.of(), Set.of("S3OutputPath", "Accept", "AssembleWith"));
+    Fields processing =
+        top.object(
+            "DataProcessing", false, Set.of(), Set.of("InputFilter", "OutputFilter", "JoinSource"));
     String compression = input.text("CompressionType", "None");
     if (!compression.equals("None") && !compression.equals("Gzip")) {
-      throw new IllegalArgumentException("CompressionType " + compression
-          + " is not supported: use None or Gzip");
+      throw new IllegalArgumentException(
+          "CompressionType " + compression + " is not supported: use None or Gzip");
     }
-    TransformSettings settings = new TransformSettings(
-        ContentType.parse(input.text("ContentType", "application/json")),
-        SplitType.parse(input.text("SplitType", "None")),
-        BatchStrategy.parse(top.text("BatchStrategy", "MultiRecord")),
-        top.integer("MaxPayloadInMB", 6),
-        ContentType.parseAccept(output.text("Accept", "application/json")),
-        AssembleWith.parse(output.text("AssembleWith", "None")),
-        JoinSource.parse(processing.text("JoinSource", "None")),
-        JsonPath.parse(processing.text("InputFilter", "$"), "InputFilter"),
-        JsonPath.parse(processing.text("OutputFilter", "$"), "OutputFilter"),
-        // None still decompresses .gz objects by name: their bytes are no request.
-        compression.equals("Gzip") ? Compression.GZIP : Compression.AUTO,
-        false);
+    TransformSettings settings =
+        new TransformSettings(
+            ContentType.parse(input.text("ContentType", "application/json")),
+            SplitType.parse(input.text("SplitType", "None")),
+            BatchStrategy.parse(top.text("BatchStrategy", "MultiRecord")),
+            top.integer("MaxPayloadInMB", 6),
+            ContentType.parseAccept(output.text("Accept", "application/json")),
+            AssembleWith.parse(output.text("AssembleWith", "None")),
+            JoinSource.parse(processing.text("JoinSource", "None")),
+            JsonPath.parse(processing.text("InputFilter", "$"), "InputFilter"),
+            JsonPath.parse(processing.text("OutputFilter", "$"), "OutputFilter"),
+            // None still decompresses .gz objects by name: their bytes are no request.
+            compression.equals("Gzip") ? Compression.GZIP : Compression.AUTO,
+            false);
     Map<String, String> environment = new TreeMap<>();
     Fields env = top.object("Environment", false, Set.of(), ENVIRONMENT);
     for (String name : ENVIRONMENT) {
@@ -94,8 +122,13 @@ public record TransformJobFile(String input, boolean manifest, String output,
         environment.put(name, env.text(name, null));
       }
     }
-    return new TransformJobFile(source.required("S3Uri"), dataType.equals("ManifestFile"),
-        output.required("S3OutputPath"), settings, environment, List.copyOf(ignored));
+    return new TransformJobFile(
+        source.required("S3Uri"),
+        dataType.equals("ManifestFile"),
+        output.required("S3OutputPath"),
+        settings,
+        environment,
+        List.copyOf(ignored));
   }
 
   /** Reads from a JSON text. */
@@ -127,8 +160,14 @@ public record TransformJobFile(String input, boolean manifest, String output,
           List<String> all = new ArrayList<>(known);
           all.addAll(ignored);
           all.sort(null);
-          throw new IllegalArgumentException("hubbatch does not support " + name + " in "
-              + where + " (it reads " + String.join(", ", all) + ")");
+          throw new IllegalArgumentException(
+              "hubbatch does not support "
+                  + name
+                  + " in "
+                  + where
+                  + " (it reads "
+                  + String.join(", ", all)
+                  + ")");
         }
       }
     }

@@ -23,13 +23,22 @@ import org.apache.beam.sdk.io.Compression;
  * @param inputFilter what of a record the model sees
  * @param outputFilter what of the (joined) output is written
  * @param compression how objects are compressed ({@link Compression#AUTO}: by extension)
- * @param allOrNothing SageMaker's failure rule: an object with a failed record gets no output,
- *     and the job fails
+ * @param allOrNothing SageMaker's failure rule: an object with a failed record gets no output, and
+ *     the job fails
  */
-public record TransformSettings(ContentType contentType, SplitType splitType,
-    BatchStrategy batchStrategy, int maxPayloadMb, ContentType accept, AssembleWith assembleWith,
-    JoinSource joinSource, JsonPath inputFilter, JsonPath outputFilter, Compression compression,
-    boolean allOrNothing) implements Serializable {
+public record TransformSettings(
+    ContentType contentType,
+    SplitType splitType,
+    BatchStrategy batchStrategy,
+    int maxPayloadMb,
+    ContentType accept,
+    AssembleWith assembleWith,
+    JoinSource joinSource,
+    JsonPath inputFilter,
+    JsonPath outputFilter,
+    Compression compression,
+    boolean allOrNothing)
+    implements Serializable {
 
   public TransformSettings {
     Objects.requireNonNull(contentType, "contentType");
@@ -48,9 +57,18 @@ public record TransformSettings(ContentType contentType, SplitType splitType,
 
   /** {@code hubbatch run}'s defaults: JSON Lines in, one JSON output line per record out. */
   public static TransformSettings jsonLines() {
-    return new TransformSettings(ContentType.JSON, SplitType.LINE, BatchStrategy.MULTI_RECORD,
-        0, ContentType.JSON, AssembleWith.LINE, JoinSource.NONE, JsonPath.root(),
-        JsonPath.root(), Compression.AUTO, false);
+    return new TransformSettings(
+        ContentType.JSON,
+        SplitType.LINE,
+        BatchStrategy.MULTI_RECORD,
+        0,
+        ContentType.JSON,
+        AssembleWith.LINE,
+        JoinSource.NONE,
+        JsonPath.root(),
+        JsonPath.root(),
+        Compression.AUTO,
+        false);
   }
 
   /**
@@ -59,7 +77,7 @@ public record TransformSettings(ContentType contentType, SplitType splitType,
    * @throws IllegalArgumentException for settings that cannot work together
    */
   public RecordMapping mapping(String task) {
-    return new RecordMapping(contentType, accept, splitType, inputFilter, outputFilter,
-        joinSource, task);
+    return new RecordMapping(
+        contentType, accept, splitType, inputFilter, outputFilter, joinSource, task);
   }
 }

@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the records of concurrent requests through the model together. Requests arrive already
  * tokenized; each engine worker thread owns a {@link BatchPredictor}, takes the oldest waiting
- * request, then keeps taking more until it holds a full engine batch (the batch size or the
- * token budget) or the oldest has waited {@code maxBatchDelay}, and completes them all in one
- * {@link BatchPredictor#complete} call, which sorts their sequences by length and cuts
- * token-budget batches.
+ * request, then keeps taking more until it holds a full engine batch (the batch size or the token
+ * budget) or the oldest has waited {@code maxBatchDelay}, and completes them all in one {@link
+ * BatchPredictor#complete} call, which sorts their sequences by length and cuts token-budget
+ * batches.
  *
- * <p>A request whose caller stopped waiting (it timed out) is dropped before it reaches the
- * engine. {@link #close} lets the workers finish every request already submitted.
+ * <p>A request whose caller stopped waiting (it timed out) is dropped before it reaches the engine.
+ * {@link #close} lets the workers finish every request already submitted.
  */
 final class DynamicBatcher implements AutoCloseable {
 

@@ -5,9 +5,9 @@ import com.google.gson.GsonBuilder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON bodies the toolkit's model server (MMS) writes itself: errors and {@code /ping}.
- * MMS writes them with Gson's pretty printer (2-space indent, HTML characters escaped as
- * {@code \u003d} and friends) and a trailing newline; the same Gson call gives the same bytes.
+ * The JSON bodies the toolkit's model server (MMS) writes itself: errors and {@code /ping}. MMS
+ * writes them with Gson's pretty printer (2-space indent, HTML characters escaped as {@code \u003d}
+ * and friends) and a trailing newline; the same Gson call gives the same bytes.
  */
 final class ErrorBodies {
 

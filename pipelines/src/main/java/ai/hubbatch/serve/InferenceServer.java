@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SageMaker inference HTTP server: {@code GET /ping}, {@code POST /invocations} and
- * {@code GET /execution-parameters} for one loaded model.
+ * The SageMaker inference HTTP server: {@code GET /ping}, {@code POST /invocations} and {@code GET
+ * /execution-parameters} for one loaded model.
  *
  * <pre>{@code
  * try (InferenceServer server = InferenceServer.start(model, ServeSettings.fromEnvironment(env))) {
@@ -40,13 +40,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Netty reads requests on its event loops and answers {@code /ping} there, so health checks
- * never wait behind inference. Invocations run on a pool of {@code maxConcurrent} request
- * threads, each with its own predictor for tokenizing; up to {@code queueSize} more wait for a
- * thread, and beyond that a request gets 503. The tokenized records go to the
- * {@link DynamicBatcher}, whose engine workers batch them across requests.
+ * never wait behind inference. Invocations run on a pool of {@code maxConcurrent} request threads,
+ * each with its own predictor for tokenizing; up to {@code queueSize} more wait for a thread, and
+ * beyond that a request gets 503. The tokenized records go to the {@link DynamicBatcher}, whose
+ * engine workers batch them across requests.
  *
- * <p>{@link #drain} (SIGTERM) closes the port, answers requests still arriving on open
- * connections with 503, and waits for those in flight.
+ * <p>{@link #drain} (SIGTERM) closes the port, answers requests still arriving on open connections
+ * with 503, and waits for those in flight.
  */
 public final class InferenceServer implements AutoCloseable {
 
@@ -69,10 +69,18 @@ public final class InferenceServer implements AutoCloseable {
     this.settings = settings;
     this.batcher = new DynamicBatcher(model, settings, stats);
     this.invocations = new Invocations(model.task().name(), batcher, settings);
-    BlockingQueue<Runnable> waiting = settings.queueSize() == 0
-        ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueSize());
-    this.requestThreads = new ThreadPoolExecutor(settings.maxConcurrent(),
-        settings.maxConcurrent(), 0, TimeUnit.MILLISECONDS, waiting, requestThreads(model));
+    BlockingQueue<Runnable> waiting =
+        settings.queueSize() == 0
+            ? new SynchronousQueue<>()
+            : new ArrayBlockingQueue<>(settings.queueSize());
+    this.requestThreads =
+        new ThreadPoolExecutor(
+            settings.maxConcurrent(),
+            settings.maxConcurrent(),
+            0,
+            TimeUnit.MILLISECONDS,
+            waiting,
+            requestThreads(model));
   }
 
   /**
@@ -94,18 +102,20 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(acceptor, io)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline()
-                .addLast(new HttpServerCodec())
-                .addLast(new Aggregator(settings.maxRequestBytes()))
-                .addLast(new ServeHandler(InferenceServer.this));
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, io)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new Aggregator(settings.maxRequestBytes()))
+                        .addLast(new ServeHandler(InferenceServer.this));
+                  }
+                });
     channel = bootstrap.bind(settings.port()).sync().channel();
   }
 
@@ -113,13 +123,16 @@ public final class InferenceServer implements AutoCloseable {
   private ThreadFactory requestThreads(LoadedModel model) {
     AtomicInteger count = new AtomicInteger();
     return work -> {
-      Thread thread = new Thread(() -> {
-        try (BatchPredictor predictor =
-            model.newPredictor(settings.limits(), InferenceListener.NONE)) {
-          predictors.set(predictor);
-          work.run();
-        }
-      }, "hubbatch-request-" + count.incrementAndGet());
+      Thread thread =
+          new Thread(
+              () -> {
+                try (BatchPredictor predictor =
+                    model.newPredictor(settings.limits(), InferenceListener.NONE)) {
+                  predictors.set(predictor);
+                  work.run();
+                }
+              },
+              "hubbatch-request-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
@@ -150,21 +163,25 @@ public final class InferenceServer implements AutoCloseable {
    */
   void invoke(String contentType, String accept, byte[] body, Consumer<HttpAnswer> done) {
     inFlight.incrementAndGet();
-    Consumer<HttpAnswer> finish = answer -> {
-      try {
-        done.accept(answer);
-      } finally {
-        inFlight.decrementAndGet();
-      }
-    };
+    Consumer<HttpAnswer> finish =
+        answer -> {
+          try {
+            done.accept(answer);
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        };
     try {
-      requestThreads.execute(() ->
-          finish.accept(invocations.answer(predictors.get(), contentType, accept, body)));
+      requestThreads.execute(
+          () -> finish.accept(invocations.answer(predictors.get(), contentType, accept, body)));
     } catch (RejectedExecutionException e) {
       // The model server's words when its job queue is full.
-      finish.accept(HttpAnswer.error(503, "ServiceUnavailableException",
-          "No worker is available to serve request for model: model. Consider increasing job "
-              + "queue size."));
+      finish.accept(
+          HttpAnswer.error(
+              503,
+              "ServiceUnavailableException",
+              "No worker is available to serve request for model: model. Consider increasing job "
+                  + "queue size."));
     }
   }
 
@@ -174,8 +191,8 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking connections, waits up to {@code timeout} for requests in flight, then stops
-   * the request threads, the engine workers and the event loops.
+   * Stops taking connections, waits up to {@code timeout} for requests in flight, then stops the
+   * request threads, the engine workers and the event loops.
    *
    * @return whether every request in flight was answered
    */
@@ -225,9 +242,12 @@ public final class InferenceServer implements AutoCloseable {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
         throws Exception {
-      LOG.warn("413: a request to {} was larger than {} bytes (SAGEMAKER_MAX_PAYLOAD_IN_MB)",
+      LOG.warn(
+          "413: a request to {} was larger than {} bytes (SAGEMAKER_MAX_PAYLOAD_IN_MB)",
           oversized instanceof io.netty.handler.codec.http.HttpRequest request
-              ? request.uri() : "?", limit);
+              ? request.uri()
+              : "?",
+          limit);
       super.handleOversizedMessage(ctx, oversized);
     }
   }

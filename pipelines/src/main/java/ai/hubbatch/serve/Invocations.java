@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Answers one {@code POST /invocations} on a request thread: decode the body, tokenize its
- * records with the thread's own predictor, wait for the {@link DynamicBatcher}, encode.
+ * Answers one {@code POST /invocations} on a request thread: decode the body, tokenize its records
+ * with the thread's own predictor, wait for the {@link DynamicBatcher}, encode.
  *
- * <p>A plain request is answered as the toolkit answers it: the encoded response, or a 400
- * with the reason. A MultiRecord or JSON Lines body is answered 200 with one line per record,
- * joined by {@code \n} with none after the last (SageMaker's {@code AssembleWith=Line} adds
- * it); a record that failed gets {@code {"error": <reason>, "line": <line in the body>}} on its
- * line, so one bad record neither fails its neighbours nor shifts them.
+ * <p>A plain request is answered as the toolkit answers it: the encoded response, or a 400 with the
+ * reason. A MultiRecord or JSON Lines body is answered 200 with one line per record, joined by
+ * {@code \n} with none after the last (SageMaker's {@code AssembleWith=Line} adds it); a record
+ * that failed gets {@code {"error": <reason>, "line": <line in the body>}} on its line, so one bad
+ * record neither fails its neighbours nor shifts them.
  */
 final class Invocations {
 
@@ -53,8 +53,8 @@ final class Invocations {
     }
   }
 
-  private HttpAnswer predict(BatchPredictor predictor, String contentType, String accept,
-      byte[] body) {
+  private HttpAnswer predict(
+      BatchPredictor predictor, String contentType, String accept, byte[] body) {
     DecodedBody decoded = RequestDecoder.decode(contentType, body, task);
     List<PendingRequest> pending = new ArrayList<>(decoded.records().size());
     for (BodyRecord record : decoded.records()) {
@@ -67,9 +67,10 @@ final class Invocations {
     }
     ResponseEncoder encoder = ResponseEncoder.forAccept(accept);
     if (decoded.multiRecord() && encoder.csv()) {
-      throw ServeException.badRequest("text/csv responses hold one request's rows; a JSON Lines "
-          + "body gets one JSON line per record: ask for application/json or "
-          + "application/jsonlines");
+      throw ServeException.badRequest(
+          "text/csv responses hold one request's rows; a JSON Lines "
+              + "body gets one JSON line per record: ask for application/json or "
+              + "application/jsonlines");
     }
     List<Outcome> outcomes = await(batcher.submit(pending));
     if (!decoded.multiRecord()) {
@@ -112,11 +113,15 @@ final class Invocations {
     } catch (TimeoutException e) {
       // Withdraws the records if they still wait for the engine.
       outcomes.completeExceptionally(e);
-      throw new ServeException(500, ServeException.PREDICTION, "The model did not answer within "
-          + settings.timeout().toSeconds() + " s (SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS)");
+      throw new ServeException(
+          500,
+          ServeException.PREDICTION,
+          "The model did not answer within "
+              + settings.timeout().toSeconds()
+              + " s (SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS)");
     } catch (ExecutionException e) {
-      throw new ServeException(500, ServeException.PREDICTION,
-          "The engine failed: " + e.getCause().getMessage());
+      throw new ServeException(
+          500, ServeException.PREDICTION, "The engine failed: " + e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServeException(503, "ServiceUnavailableException", "The server is shutting down");

@@ -14,9 +14,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A closed-loop HTTP load: {@code clients} threads each send one request, wait for the answer,
- * and send the next, until {@code requests} were sent or {@code maxTime} passed. Only for
- * servers on this machine.
+ * A closed-loop HTTP load: {@code clients} threads each send one request, wait for the answer, and
+ * send the next, until {@code requests} were sent or {@code maxTime} passed. Only for servers on
+ * this machine.
  */
 public final class LoadRun {
 
@@ -29,8 +29,8 @@ public final class LoadRun {
    * @param p50Millis median latency
    * @param p99Millis 99th percentile latency
    */
-  public record Figures(int requests, int failed, double seconds, double p50Millis,
-      double p99Millis) {
+  public record Figures(
+      int requests, int failed, double seconds, double p50Millis, double p99Millis) {
 
     public double requestsPerSecond() {
       return requests / seconds;
@@ -44,10 +44,19 @@ public final class LoadRun {
    *
    * @param bodies request bodies, sent in turn
    */
-  public static Figures run(URI invocations, String contentType, List<String> bodies,
-      int clients, int requests, Duration maxTime) throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+  public static Figures run(
+      URI invocations,
+      String contentType,
+      List<String> bodies,
+      int clients,
+      int requests,
+      Duration maxTime)
+      throws InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     long deadline = System.nanoTime() + maxTime.toNanos();
@@ -55,28 +64,33 @@ public final class LoadRun {
     List<Future<List<Long>>> latencies = new ArrayList<>();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
-      latencies.add(pool.submit(() -> {
-        List<Long> own = new ArrayList<>();
-        for (int i = next.getAndIncrement(); i < requests && System.nanoTime() < deadline;
-            i = next.getAndIncrement()) {
-          HttpRequest request = HttpRequest.newBuilder(invocations)
-              .timeout(Duration.ofSeconds(120))
-              .header("Content-Type", contentType)
-              .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build();
-          long sent = System.nanoTime();
-          try {
-            HttpResponse<Void> response =
-                client.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() != 200) {
-              failed.incrementAndGet();
-            }
-          } catch (java.io.IOException e) {
-            failed.incrementAndGet();
-          }
-          own.add(System.nanoTime() - sent);
-        }
-        return own;
-      }));
+      latencies.add(
+          pool.submit(
+              () -> {
+                List<Long> own = new ArrayList<>();
+                for (int i = next.getAndIncrement();
+                    i < requests && System.nanoTime() < deadline;
+                    i = next.getAndIncrement()) {
+                  HttpRequest request =
+                      HttpRequest.newBuilder(invocations)
+                          .timeout(Duration.ofSeconds(120))
+                          .header("Content-Type", contentType)
+                          .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size())))
+                          .build();
+                  long sent = System.nanoTime();
+                  try {
+                    HttpResponse<Void> response =
+                        client.send(request, HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                      failed.incrementAndGet();
+                    }
+                  } catch (java.io.IOException e) {
+                    failed.incrementAndGet();
+                  }
+                  own.add(System.nanoTime() - sent);
+                }
+                return own;
+              }));
     }
     List<Long> all = new ArrayList<>();
     try {
@@ -91,8 +105,8 @@ public final class LoadRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);
-    return new Figures(sorted.length, failed.get(), seconds, percentile(sorted, 0.50),
-        percentile(sorted, 0.99));
+    return new Figures(
+        sorted.length, failed.get(), seconds, percentile(sorted, 0.50), percentile(sorted, 0.99));
   }
 
   private static double percentile(long[] sorted, double fraction) {

@@ -12,10 +12,10 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 
 /**
- * A Content-Type or Accept value: the type, lower-cased, and its {@code charset} parameter.
- * The toolkit compares the whole header with its table, so {@code application/json;
- * charset=utf-8} is refused there; hubbatch compares the type alone and decodes text in the
- * charset named (UTF-8 when none is).
+ * A Content-Type or Accept value: the type, lower-cased, and its {@code charset} parameter. The
+ * toolkit compares the whole header with its table, so {@code application/json; charset=utf-8} is
+ * refused there; hubbatch compares the type alone and decodes text in the charset named (UTF-8 when
+ * none is).
  *
  * @param value the header as sent
  * @param type the type without parameters, lower-cased
@@ -48,20 +48,27 @@ record MediaType(String value, String type, Charset charset) {
   /**
    * The body as text in this type's charset.
    *
-   * @throws ServeException 400 naming the first byte that is not valid in the charset, as
-   *     Python's codec error does
+   * @throws ServeException 400 naming the first byte that is not valid in the charset, as Python's
+   *     codec error does
    */
   String text(byte[] body) {
-    CharsetDecoder decoder = charset.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        charset
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(body);
-    CharBuffer out = CharBuffer.allocate((int) (body.length * (double) decoder.maxCharsPerByte()) + 1);
+    CharBuffer out =
+        CharBuffer.allocate((int) (body.length * (double) decoder.maxCharsPerByte()) + 1);
     CoderResult result = decoder.decode(in, out, true);
     if (result.isError()) {
-      throw ServeException.badRequest(String.format(Locale.ROOT,
-          "'%s' codec can't decode byte 0x%02x in position %d",
-          charset.name().toLowerCase(Locale.ROOT), body[in.position()] & 0xff, in.position()));
+      throw ServeException.badRequest(
+          String.format(
+              Locale.ROOT,
+              "'%s' codec can't decode byte 0x%02x in position %d",
+              charset.name().toLowerCase(Locale.ROOT),
+              body[in.position()] & 0xff,
+              in.position()));
     }
     decoder.flush(out);
     return out.flip().toString();

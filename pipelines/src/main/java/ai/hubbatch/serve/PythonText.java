@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Python's {@code str()} and {@code repr()} of JSON values, for the places where the toolkit
- * writes a value as Python prints it (CSV cells holding a list or a dict).
+ * Python's {@code str()} and {@code repr()} of JSON values, for the places where the toolkit writes
+ * a value as Python prints it (CSV cells holding a list or a dict).
  */
 final class PythonText {
 

@@ -23,11 +23,11 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code application/json}: one request. Beyond the toolkit, a body of several lines whose
- *       first line is a whole JSON value is a SageMaker MultiRecord batch of JSON Lines, one
- *       record per line;
+ *       first line is a whole JSON value is a SageMaker MultiRecord batch of JSON Lines, one record
+ *       per line;
  *   <li>{@code application/jsonlines} (beyond the toolkit): one record per non-blank line;
- *   <li>{@code text/csv}: a header naming {@code inputs}, {@code question} or {@code context},
- *       then rows, as one request;
+ *   <li>{@code text/csv}: a header naming {@code inputs}, {@code question} or {@code context}, then
+ *       rows, as one request;
  *   <li>image and audio types: {@code {"inputs": <the body's bytes>}}, for the task to decode.
  * </ul>
  *
@@ -35,8 +35,15 @@ import java.util.Set;
  */
 final class RequestDecoder {
 
-  static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/tiff",
-      "image/bmp", "image/gif", "image/webp", "image/x-image");
+  static final Set<String> IMAGE_TYPES =
+      Set.of(
+          "image/jpeg",
+          "image/png",
+          "image/tiff",
+          "image/bmp",
+          "image/gif",
+          "image/webp",
+          "image/x-image");
   static final Set<String> AUDIO_TYPES =
       Set.of("audio/x-flac", "audio/mpeg", "audio/wave", "audio/ogg", "audio/x-audio");
   static final Set<String> JSON_LINES_TYPES =
@@ -83,8 +90,8 @@ final class RequestDecoder {
     MediaType type = MediaType.parse(contentType);
     if (type.type().equals("text/csv") && NO_CSV_TASKS.contains(task)) {
       // The toolkit's message, with the " : 400" its exception's str() adds.
-      throw ServeException.badRequest("content type text/csv not support with " + task
-          + ", use different content_type : 400");
+      throw ServeException.badRequest(
+          "content type text/csv not support with " + task + ", use different content_type : 400");
     }
     if (type.type().equals("application/json")) {
       return json(type.text(body));
@@ -137,8 +144,8 @@ final class RequestDecoder {
     List<BodyRecord> records = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1)
-          : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (!line.isBlank()) {
         records.add(new BodyRecord(i + 1, line, null));
       }
@@ -149,10 +156,10 @@ final class RequestDecoder {
   /** The toolkit's {@code decode_csv}: rows become {@code inputs}. */
   private static JsonNode csv(String text) {
     String header = text.lines().findFirst().orElse("").toLowerCase(Locale.ROOT);
-    if (!header.contains("question") && !header.contains("context")
-        && !header.contains("inputs")) {
-      throw ServeException.badRequest("You need to provide the correct CSV with Header columns "
-          + "to use it with the inference toolkit default handler. : 400");
+    if (!header.contains("question") && !header.contains("context") && !header.contains("inputs")) {
+      throw ServeException.badRequest(
+          "You need to provide the correct CSV with Header columns "
+              + "to use it with the inference toolkit default handler. : 400");
     }
     ObjectNode request = JsonNodeFactory.instance.objectNode();
     ArrayNode inputs = request.putArray("inputs");

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Writes a response in the type the client accepts, as the toolkit's encoders do: no Accept or
  * {@code *}{@code /*} is JSON; JSON is compact UTF-8 with no NaN ({@link Json#write}); CSV is
- * Python's {@code csv.DictWriter} over a list of objects. The response's Content-Type is the
- * Accept value as sent.
+ * Python's {@code csv.DictWriter} over a list of objects. The response's Content-Type is the Accept
+ * value as sent.
  *
  * @param contentType the response's Content-Type
  * @param csv whether to write CSV rather than JSON
@@ -21,8 +21,8 @@ import java.util.Map;
 record ResponseEncoder(String contentType, boolean csv) {
 
   /**
-   * The encoder for an Accept header. {@code application/jsonlines} is accepted beyond the
-   * toolkit and written as JSON (one line per record for a MultiRecord body).
+   * The encoder for an Accept header. {@code application/jsonlines} is accepted beyond the toolkit
+   * and written as JSON (one line per record for a MultiRecord body).
    *
    * @throws ServeException the toolkit's unsupported-format 400 for any other type
    */
@@ -55,8 +55,8 @@ record ResponseEncoder(String contentType, boolean csv) {
   }
 
   /**
-   * {@code csv.DictWriter} with the first row's keys as the header and {@code \r\n} line ends.
-   * A single object is one row (the toolkit fails on it).
+   * {@code csv.DictWriter} with the first row's keys as the header and {@code \r\n} line ends. A
+   * single object is one row (the toolkit fails on it).
    */
   private static String csv(JsonNode response) {
     List<JsonNode> rows = new ArrayList<>();
@@ -67,9 +67,10 @@ record ResponseEncoder(String contentType, boolean csv) {
     }
     if ((!response.isObject() && !response.isArray())
         || rows.stream().anyMatch(row -> !row.isObject())) {
-      throw ServeException.badRequest("text/csv responses are written from a list of objects, "
-          + "as the toolkit's csv.DictWriter does; this response is not one. Ask for "
-          + "application/json.");
+      throw ServeException.badRequest(
+          "text/csv responses are written from a list of objects, "
+              + "as the toolkit's csv.DictWriter does; this response is not one. Ask for "
+              + "application/json.");
     }
     StringBuilder out = new StringBuilder();
     if (rows.isEmpty()) {

@@ -1,8 +1,8 @@
 package ai.hubbatch.serve;
 
 /**
- * A request the server answers with an error: the HTTP status and the {@code type} of the
- * toolkit's error body, which is the simple name of the model server's exception class.
+ * A request the server answers with an error: the HTTP status and the {@code type} of the toolkit's
+ * error body, which is the simple name of the model server's exception class.
  */
 final class ServeException extends RuntimeException {
 
@@ -30,11 +30,14 @@ final class ServeException extends RuntimeException {
    * word (sagemaker-inference-toolkit's {@code UnsupportedFormatError}, typo included).
    */
   static ServeException unsupportedFormat(String type) {
-    return badRequest("Content type " + type + " is not supported by this framework.\n\n"
-        + "            Please implement input_fn to to deserialize the request data or an "
-        + "output_fn to\n"
-        + "            serialize the response. For more information, see the SageMaker Python "
-        + "SDK README.");
+    return badRequest(
+        "Content type "
+            + type
+            + " is not supported by this framework.\n\n"
+            + "            Please implement input_fn to to deserialize the request data or an "
+            + "output_fn to\n"
+            + "            serialize the response. For more information, see the SageMaker Python "
+            + "SDK README.");
   }
 
   int status() {

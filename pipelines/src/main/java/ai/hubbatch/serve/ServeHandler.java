@@ -44,9 +44,12 @@ final class ServeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpMethod method = request.method();
     switch (path) {
       case "/ping":
-        write(ctx, server.draining()
-            ? new HttpAnswer(503, "application/json", ErrorBodies.status("Unhealthy"))
-            : new HttpAnswer(200, "application/json", ErrorBodies.status("Healthy")), keepAlive);
+        write(
+            ctx,
+            server.draining()
+                ? new HttpAnswer(503, "application/json", ErrorBodies.status("Unhealthy"))
+                : new HttpAnswer(200, "application/json", ErrorBodies.status("Healthy")),
+            keepAlive);
         return;
       case "/execution-parameters":
         if (!method.equals(HttpMethod.GET)) {
@@ -59,24 +62,35 @@ final class ServeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!method.equals(HttpMethod.POST)) {
           write(ctx, methodNotAllowed(), keepAlive);
         } else if (server.draining()) {
-          write(ctx, HttpAnswer.error(503, "ServiceUnavailableException",
-              "The server is shutting down"), false);
+          write(
+              ctx,
+              HttpAnswer.error(503, "ServiceUnavailableException", "The server is shutting down"),
+              false);
         } else {
           // The body outlives this call; Netty releases the request's buffer when it returns.
           byte[] body = ByteBufUtil.getBytes(request.content());
-          server.invoke(request.headers().get(HttpHeaderNames.CONTENT_TYPE),
-              request.headers().get(HttpHeaderNames.ACCEPT), body,
+          server.invoke(
+              request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+              request.headers().get(HttpHeaderNames.ACCEPT),
+              body,
               answer -> write(ctx, answer, keepAlive));
         }
         return;
       default:
-        write(ctx, HttpAnswer.error(404, "ResourceNotFoundException",
-            "Requested resource is not found, please refer to API document."), keepAlive);
+        write(
+            ctx,
+            HttpAnswer.error(
+                404,
+                "ResourceNotFoundException",
+                "Requested resource is not found, please refer to API document."),
+            keepAlive);
     }
   }
 
   private static HttpAnswer methodNotAllowed() {
-    return HttpAnswer.error(405, "MethodNotAllowedException",
+    return HttpAnswer.error(
+        405,
+        "MethodNotAllowedException",
         "Requested method is not allowed, please refer to API document.");
   }
 
@@ -85,9 +99,13 @@ final class ServeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (answer.status() >= 500) {
       LOG.warn("{}: {}", answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(answer.status()),
+            Unpooled.wrappedBuffer(answer.body()));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
     HttpUtil.setKeepAlive(response, keepAlive);

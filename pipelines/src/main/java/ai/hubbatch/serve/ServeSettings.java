@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * How {@code hubbatch serve} runs: its port, limits, concurrency and batching. Read from the
- * variables SageMaker and the Hugging Face toolkit use ({@link #fromEnvironment}); the command
- * line overrides them with the {@code withX()} copies.
+ * variables SageMaker and the Hugging Face toolkit use ({@link #fromEnvironment}); the command line
+ * overrides them with the {@code withX()} copies.
  *
  * @param port the HTTP port
  * @param maxRequestBytes larger request bodies get 413
@@ -19,8 +19,8 @@ import java.util.Map;
  * @param timeout a request not answered in this time gets 500
  * @param limits the engine batch limits, as in {@code run}
  * @param maxBatchDelay how long an engine worker waits for more requests to fill a batch
- * @param dynamicBatching whether records of concurrent requests share engine batches; without
- *     it each request runs alone, as in the toolkit
+ * @param dynamicBatching whether records of concurrent requests share engine batches; without it
+ *     each request runs alone, as in the toolkit
  * @param drainTimeout how long SIGTERM waits for requests in flight
  * @param secrets values never to show in a response or a log line (tokens)
  */
@@ -44,18 +44,26 @@ public record ServeSettings(
   static final int SAGEMAKER_CONCURRENT_PAYLOAD_MB = 100;
 
   /** Variables whose values are credentials. */
-  static final List<String> SECRET_VARIABLES = List.of("HF_API_TOKEN", "HF_TOKEN",
-      "HUGGING_FACE_HUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+  static final List<String> SECRET_VARIABLES =
+      List.of(
+          "HF_API_TOKEN",
+          "HF_TOKEN",
+          "HUGGING_FACE_HUB_TOKEN",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_SESSION_TOKEN");
 
   public ServeSettings {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("The port must be 0 to 65535, got " + port);
     }
     if (maxRequestBytes < 1 || maxConcurrent < 1 || queueSize < 0 || engineWorkers < 1) {
-      throw new IllegalArgumentException("Payload limit, concurrency and engine workers must be "
-          + "at least 1 and the queue size at least 0");
+      throw new IllegalArgumentException(
+          "Payload limit, concurrency and engine workers must be "
+              + "at least 1 and the queue size at least 0");
     }
-    if (timeout.isNegative() || timeout.isZero() || maxBatchDelay.isNegative()
+    if (timeout.isNegative()
+        || timeout.isZero()
+        || maxBatchDelay.isNegative()
         || drainTimeout.isNegative()) {
       throw new IllegalArgumentException("Timeouts must be positive and delays not negative");
     }
@@ -83,10 +91,18 @@ public record ServeSettings(
     int port = number(env, "SAGEMAKER_BIND_TO_PORT", 8080, 0);
     int payloadMb = number(env, "SAGEMAKER_MAX_PAYLOAD_IN_MB", -1, 0);
     int maxRequestBytes = payloadMb < 0 ? TOOLKIT_MAX_REQUEST_BYTES : payloadBytes(payloadMb);
-    int concurrent = number(env, "SAGEMAKER_MAX_CONCURRENT_TRANSFORMS",
-        number(env, "SAGEMAKER_MODEL_SERVER_WORKERS", 16, 1), 1);
-    int timeoutSeconds = number(env, "SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS",
-        60 * number(env, "SAGEMAKER_MODEL_SERVER_TIMEOUT", 60, 1), 1);
+    int concurrent =
+        number(
+            env,
+            "SAGEMAKER_MAX_CONCURRENT_TRANSFORMS",
+            number(env, "SAGEMAKER_MODEL_SERVER_WORKERS", 16, 1),
+            1);
+    int timeoutSeconds =
+        number(
+            env,
+            "SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS",
+            60 * number(env, "SAGEMAKER_MODEL_SERVER_TIMEOUT", 60, 1),
+            1);
     List<String> secrets = new ArrayList<>();
     for (String name : SECRET_VARIABLES) {
       String value = env.get(name);
@@ -94,14 +110,24 @@ public record ServeSettings(
         secrets.add(value.trim());
       }
     }
-    return new ServeSettings(port, maxRequestBytes, concurrent, 100, 1,
-        Duration.ofSeconds(timeoutSeconds), new BatchLimits(32, 8192), Duration.ofMillis(5), true,
-        Duration.ofSeconds(25), secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        concurrent,
+        100,
+        1,
+        Duration.ofSeconds(timeoutSeconds),
+        new BatchLimits(32, 8192),
+        Duration.ofMillis(5),
+        true,
+        Duration.ofSeconds(25),
+        secrets);
   }
 
   /** A MaxPayloadInMB as a byte limit: MiB, with 0 for no limit as SageMaker means it. */
   public static int payloadBytes(int megabytes) {
-    return megabytes == 0 ? Integer.MAX_VALUE
+    return megabytes == 0
+        ? Integer.MAX_VALUE
         : (int) Math.min(Integer.MAX_VALUE, megabytes * (1L << 20));
   }
 
@@ -123,67 +149,172 @@ public record ServeSettings(
   }
 
   /**
-   * What {@code GET /execution-parameters} offers SageMaker: MULTI_RECORD, the payload limit,
-   * and as many concurrent requests as are served at once, within SageMaker's limit of 100 MB
-   * over all of them.
+   * What {@code GET /execution-parameters} offers SageMaker: MULTI_RECORD, the payload limit, and
+   * as many concurrent requests as are served at once, within SageMaker's limit of 100 MB over all
+   * of them.
    */
   public String executionParameters() {
-    int payloadMb = maxRequestBytes == Integer.MAX_VALUE ? 0
-        : Math.max(1, maxRequestBytes / (1 << 20));
-    int concurrent = payloadMb == 0 ? maxConcurrent
-        : Math.max(1, Math.min(maxConcurrent, SAGEMAKER_CONCURRENT_PAYLOAD_MB / payloadMb));
-    return "{\"MaxConcurrentTransforms\":" + concurrent
-        + ",\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":" + payloadMb + "}";
+    int payloadMb =
+        maxRequestBytes == Integer.MAX_VALUE ? 0 : Math.max(1, maxRequestBytes / (1 << 20));
+    int concurrent =
+        payloadMb == 0
+            ? maxConcurrent
+            : Math.max(1, Math.min(maxConcurrent, SAGEMAKER_CONCURRENT_PAYLOAD_MB / payloadMb));
+    return "{\"MaxConcurrentTransforms\":"
+        + concurrent
+        + ",\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":"
+        + payloadMb
+        + "}";
   }
 
   public ServeSettings withPort(int value) {
-    return new ServeSettings(value, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        timeout, limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        value,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withMaxRequestBytes(int value) {
-    return new ServeSettings(port, value, maxConcurrent, queueSize, engineWorkers, timeout,
-        limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        value,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withMaxConcurrent(int value) {
-    return new ServeSettings(port, maxRequestBytes, value, queueSize, engineWorkers, timeout,
-        limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        value,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withQueueSize(int value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, value, engineWorkers, timeout,
-        limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        value,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withEngineWorkers(int value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, value, timeout,
-        limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        value,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withTimeout(Duration value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        value, limits, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        value,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withLimits(BatchLimits value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        timeout, value, maxBatchDelay, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        value,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withMaxBatchDelay(Duration value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        timeout, limits, value, dynamicBatching, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        value,
+        dynamicBatching,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withDynamicBatching(boolean value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        timeout, limits, maxBatchDelay, value, drainTimeout, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        value,
+        drainTimeout,
+        secrets);
   }
 
   public ServeSettings withDrainTimeout(Duration value) {
-    return new ServeSettings(port, maxRequestBytes, maxConcurrent, queueSize, engineWorkers,
-        timeout, limits, maxBatchDelay, dynamicBatching, value, secrets);
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        value,
+        secrets);
   }
 
   /** {@code text} with every secret replaced by {@code ***}. */

@@ -33,10 +33,23 @@ class BenchCommandTest {
     Files.write(input, lines);
     Path json = dir.resolve("bench.json");
 
-    CliRun result = CliRun.of("bench", "--model",
-        TinyModels.folder("tiny-bert-sentiment").toString(), "--task", "text-classification",
-        "--engines", "onnxruntime", "--input", input.toString(), "--repeats", "1",
-        "--batch-size", "8", "--json", json.toString());
+    CliRun result =
+        CliRun.of(
+            "bench",
+            "--model",
+            TinyModels.folder("tiny-bert-sentiment").toString(),
+            "--task",
+            "text-classification",
+            "--engines",
+            "onnxruntime",
+            "--input",
+            input.toString(),
+            "--repeats",
+            "1",
+            "--batch-size",
+            "8",
+            "--json",
+            json.toString());
 
     assertEquals(0, result.code(), result.err());
     assertTrue(result.out().contains("steady/ceil"), result.out());
@@ -49,9 +62,17 @@ class BenchCommandTest {
     double padding = engine.get("padding_efficiency").asDouble();
     double arrival = engine.get("arrival_order_padding_efficiency").asDouble();
     assertTrue(padding > arrival && padding <= 1, padding + " vs " + arrival);
-    for (String positive : List.of("e2e_records_per_s", "steady_records_per_s",
-        "ceiling_records_per_s", "sorted_tokens_per_s", "arrival_order_tokens_per_s",
-        "job_overhead_s", "first_prediction_s", "model_load_s", "peak_rss_mb")) {
+    for (String positive :
+        List.of(
+            "e2e_records_per_s",
+            "steady_records_per_s",
+            "ceiling_records_per_s",
+            "sorted_tokens_per_s",
+            "arrival_order_tokens_per_s",
+            "job_overhead_s",
+            "first_prediction_s",
+            "model_load_s",
+            "peak_rss_mb")) {
       assertTrue(engine.get(positive).asDouble() > 0, positive + " in " + engine);
     }
   }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A runner writes what the DirectRunner writes, byte for byte: {@code hubbatch run} with the
- * real default model over the sample reviews and a second file with bad and blank lines among
- * good ones, once on the DirectRunner and once on the runner a subclass names. Each runner
- * module (flink/, spark/) has one.
+ * A runner writes what the DirectRunner writes, byte for byte: {@code hubbatch run} with the real
+ * default model over the sample reviews and a second file with bad and blank lines among good ones,
+ * once on the DirectRunner and once on the runner a subclass names. Each runner module (flink/,
+ * spark/) has one.
  */
 public abstract class DirectRunnerParity {
 
@@ -46,13 +46,13 @@ public abstract class DirectRunnerParity {
 
     for (CliRun result : List.of(direct, other)) {
       assertEquals(1, result.code(), "two records failed: " + result.err());
-      assertTrue(result.out().contains("records read   70 (blank lines skipped: 1)"),
-          result.out());
+      assertTrue(result.out().contains("records read   70 (blank lines skipped: 1)"), result.out());
       assertTrue(result.out().contains("errors         2"), result.out());
     }
     Map<String, byte[]> expected = files(dir.resolve("direct"));
     Map<String, byte[]> written = files(dir.resolve("other"));
-    assertEquals(List.of("_errors.jsonl", "mixed.jsonl.out", "reviews.jsonl.out"),
+    assertEquals(
+        List.of("_errors.jsonl", "mixed.jsonl.out", "reviews.jsonl.out"),
         List.copyOf(expected.keySet()));
     assertEquals(expected.keySet(), written.keySet());
     assertEquals(48, Files.readAllLines(dir.resolve("direct/reviews.jsonl.out")).size());
@@ -62,8 +62,8 @@ public abstract class DirectRunnerParity {
   }
 
   private static CliRun run(Path in, Path out, List<String> runner) {
-    List<String> args = new ArrayList<>(List.of("run", "--input", in.toString(), "--output",
-        out.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("run", "--input", in.toString(), "--output", out.toString()));
     args.addAll(runner);
     return CliRun.of(args.toArray(new String[0]));
   }

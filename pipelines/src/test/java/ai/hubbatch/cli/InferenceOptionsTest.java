@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.pipeline.InferenceJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,16 +21,32 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The model, engine and batch options of run, transform, serve and bench-serve: one set, read
- * the same way by every command, and what run and serve make of them.
+ * The model, engine and batch options of run, transform, serve and bench-serve: one set, read the
+ * same way by every command, and what run and serve make of them.
  */
 class InferenceOptionsTest {
 
-  private static final List<String> COMMANDS = List.of("run", "transform", "serve",
-      "bench-serve");
-  private static final String[] GIVEN = {"--model", "org/name", "--revision", "v1", "--task",
-      "feature-extraction", "--engine", "onnxruntime", "--device", "cpu", "--batch-size", "8",
-      "--max-batch-tokens", "100", "--intra-op-threads", "2", "--inter-op-threads", "1"};
+  private static final List<String> COMMANDS = List.of("run", "transform", "serve", "bench-serve");
+  private static final String[] GIVEN = {
+    "--model",
+    "org/name",
+    "--revision",
+    "v1",
+    "--task",
+    "feature-extraction",
+    "--engine",
+    "onnxruntime",
+    "--device",
+    "cpu",
+    "--batch-size",
+    "8",
+    "--max-batch-tokens",
+    "100",
+    "--intra-op-threads",
+    "2",
+    "--inter-op-threads",
+    "1"
+  };
 
   @TempDir Path dir;
 
@@ -50,8 +65,8 @@ class InferenceOptionsTest {
     line.addAll(List.of(args));
     CommandLine cli = new CommandLine(new Main());
     cli.parseArgs(line.toArray(String[]::new));
-    return (InferenceOptions) cli.getSubcommands().get(command).getCommandSpec().mixins()
-        .get("inference").userObject();
+    return (InferenceOptions)
+        cli.getSubcommands().get(command).getCommandSpec().mixins().get("inference").userObject();
   }
 
   @Test
@@ -62,8 +77,15 @@ class InferenceOptionsTest {
       assertEquals(Optional.of(EngineKind.ONNX_RUNTIME), options.engine(), command);
       assertEquals(new EngineSettings("cpu", 2, 1), options.engineSettings(), command);
       assertEquals(new BatchSizing(8, 100), options.sizing(), command);
-      assertEquals(new ModelSpec("org/name", "feature-extraction", "OnnxRuntime",
-          new EngineSettings("cpu", 2, 1), "v1"), options.spec("org/name"), command);
+      assertEquals(
+          new ModelSpec(
+              "org/name",
+              "feature-extraction",
+              "OnnxRuntime",
+              new EngineSettings("cpu", 2, 1),
+              "v1"),
+          options.spec("org/name"),
+          command);
     }
   }
 
@@ -75,8 +97,10 @@ class InferenceOptionsTest {
       assertEquals(Optional.empty(), defaults.engine(), command);
       assertEquals(BatchSizing.auto(), defaults.sizing(), command);
       assertEquals(EngineSettings.defaults(), defaults.engineSettings(), command);
-      assertEquals(new ModelSpec("", null, null, EngineSettings.defaults(), null),
-          defaults.spec(""), command);
+      assertEquals(
+          new ModelSpec("", null, null, EngineSettings.defaults(), null),
+          defaults.spec(""),
+          command);
     }
     System.setProperty("HF_TASK", "ner");
     System.setProperty("HF_MODEL_REVISION", "v2");
@@ -84,15 +108,17 @@ class InferenceOptionsTest {
       InferenceOptions fromVariables = parse(command);
       assertEquals("ner", fromVariables.task(), command);
       assertEquals("v2", fromVariables.revision(), command);
-      assertEquals("text-classification", parse(command, "--task", "text-classification")
-          .task(), "an option wins over its variable");
+      assertEquals(
+          "text-classification",
+          parse(command, "--task", "text-classification").task(),
+          "an option wins over its variable");
     }
   }
 
   @Test
   void badValuesAreConfigurationErrors() {
-    InferenceOptions options = parse("serve", "--engine", "tensorflow", "--device", "tpu",
-        "--batch-size", "0");
+    InferenceOptions options =
+        parse("serve", "--engine", "tensorflow", "--device", "tpu", "--batch-size", "0");
     assertThrows(IllegalArgumentException.class, options::engine);
     assertThrows(IllegalArgumentException.class, options::engineSettings);
     assertThrows(IllegalArgumentException.class, options::sizing);
@@ -102,13 +128,30 @@ class InferenceOptionsTest {
   void runBuildsItsJobFromThem() throws Exception {
     Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"inputs\":\"a\"}\n");
     RunCommand run = new RunCommand();
-    new CommandLine(run).parseArgs("-i", in.toString(), "-o", dir.resolve("out").toString(),
-        "--task", "feature-extraction", "--engine", "onnxruntime", "--device", "cpu",
-        "--batch-size", "8", "--max-batch-tokens", "100", "--intra-op-threads", "2");
+    new CommandLine(run)
+        .parseArgs(
+            "-i",
+            in.toString(),
+            "-o",
+            dir.resolve("out").toString(),
+            "--task",
+            "feature-extraction",
+            "--engine",
+            "onnxruntime",
+            "--device",
+            "cpu",
+            "--batch-size",
+            "8",
+            "--max-batch-tokens",
+            "100",
+            "--intra-op-threads",
+            "2");
     InferenceJob job = run.job();
     assertEquals(new BatchSizing(8, 100), job.sizing());
-    assertEquals(new ModelSpec("", "feature-extraction", "OnnxRuntime",
-        new EngineSettings("cpu", 2, 0), null), job.model());
+    assertEquals(
+        new ModelSpec(
+            "", "feature-extraction", "OnnxRuntime", new EngineSettings("cpu", 2, 0), null),
+        job.model());
   }
 
   @Test

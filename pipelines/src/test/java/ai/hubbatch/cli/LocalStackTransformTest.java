@@ -35,33 +35,53 @@ class LocalStackTransformTest {
 
   @Test
   void runsTheJobAgainstLocalStack() throws Exception {
-    S3Client s3 = S3Client.builder()
-        .endpointOverride(LOCALSTACK.getEndpoint())
-        .forcePathStyle(true)
-        .region(Region.of(LOCALSTACK.getRegion()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
-        .build();
+    S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(LOCALSTACK.getEndpoint())
+            .forcePathStyle(true)
+            .region(Region.of(LOCALSTACK.getRegion()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(
+                        LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
+            .build();
     s3.createBucket(b -> b.bucket("jobs"));
-    s3.putObject(b -> b.bucket("jobs").key("in/tweets.jsonl"),
+    s3.putObject(
+        b -> b.bucket("jobs").key("in/tweets.jsonl"),
         RequestBody.fromString("{\"inputs\":\"a\"}\n{\"inputs\":\"b\"}\n"));
     Path job = dir.resolve("job.json");
-    Files.writeString(job, TransformCommandTest.job("s3://jobs/in/", "s3://jobs/out/",
-        ",\"ContentType\":\"application/json\",\"SplitType\":\"Line\"",
-        ",\"AssembleWith\":\"Line\"", ""));
-    String credentials = "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\","
-        + "\"accessKeyId\":\"" + LOCALSTACK.getAccessKey() + "\",\"secretAccessKey\":\""
-        + LOCALSTACK.getSecretKey() + "\"}";
-    int code = Main.execute("transform", "--job", job.toString(), "--s3-endpoint",
-        LOCALSTACK.getEndpoint().toString(), credentials);
+    Files.writeString(
+        job,
+        TransformCommandTest.job(
+            "s3://jobs/in/",
+            "s3://jobs/out/",
+            ",\"ContentType\":\"application/json\",\"SplitType\":\"Line\"",
+            ",\"AssembleWith\":\"Line\"",
+            ""));
+    String credentials =
+        "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\","
+            + "\"accessKeyId\":\""
+            + LOCALSTACK.getAccessKey()
+            + "\",\"secretAccessKey\":\""
+            + LOCALSTACK.getSecretKey()
+            + "\"}";
+    int code =
+        Main.execute(
+            "transform",
+            "--job",
+            job.toString(),
+            "--s3-endpoint",
+            LOCALSTACK.getEndpoint().toString(),
+            credentials);
     assertEquals(0, code);
-    String out = s3.getObjectAsBytes(b -> b.bucket("jobs").key("out/tweets.jsonl.out"))
-        .asString(StandardCharsets.UTF_8);
+    String out =
+        s3.getObjectAsBytes(b -> b.bucket("jobs").key("out/tweets.jsonl.out"))
+            .asString(StandardCharsets.UTF_8);
     List<String> lines = List.of(out.split("\n"));
     assertEquals(2, lines.size());
     for (int i = 0; i < 2; i++) {
-      TransformCommandTest.assertEmbedding(List.of("a", "b").get(i),
-          Json.MAPPER.readTree(lines.get(i)).get("embeddings"));
+      TransformCommandTest.assertEmbedding(
+          List.of("a", "b").get(i), Json.MAPPER.readTree(lines.get(i)).get("embeddings"));
     }
   }
 }

@@ -26,8 +26,10 @@ class TaskSamplesTest {
       String task = entry.get("task").asText();
       Path input = root.resolve(entry.get("input").asText());
       Path out = dir.resolve(task);
-      List<String> args = new ArrayList<>(List.of("run", "--input", input.toString(), "--output",
-          out.toString(), "--task", task));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "run", "--input", input.toString(), "--output", out.toString(), "--task", task));
       if (!entry.get("model").asText().isEmpty()) {
         args.addAll(List.of("--model", root.resolve(entry.get("model").asText()).toString()));
       }

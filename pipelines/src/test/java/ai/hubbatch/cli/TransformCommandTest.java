@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code hubbatch transform} on job files pointing at a real S3 server (s3proxy in this JVM),
- * with the real default model: the .out objects SageMaker would write for each job.
+ * {@code hubbatch transform} on job files pointing at a real S3 server (s3proxy in this JVM), with
+ * the real default model: the .out objects SageMaker would write for each job.
  */
 class TransformCommandTest {
 
@@ -46,28 +46,47 @@ class TransformCommandTest {
   CliRun transform(String job, String... more) throws Exception {
     Path file = dir.resolve("job.json");
     Files.writeString(file, job);
-    List<String> args = new ArrayList<>(List.of("transform", "--job", file.toString(),
-        "--s3-endpoint", s3.endpoint().toString(), S3Fixture.credentialsOption()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "transform",
+                "--job",
+                file.toString(),
+                "--s3-endpoint",
+                s3.endpoint().toString(),
+                S3Fixture.credentialsOption()));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(new String[0]));
   }
 
-  static String job(String input, String output, String inputExtra, String outputExtra,
-      String top) {
-    return "{\"TransformJobName\":\"t\",\"ModelName\":\"minilm\"," + top
+  static String job(
+      String input, String output, String inputExtra, String outputExtra, String top) {
+    return "{\"TransformJobName\":\"t\",\"ModelName\":\"minilm\","
+        + top
         + "\"TransformInput\":{\"DataSource\":{\"S3DataSource\":{\"S3DataType\":\"S3Prefix\","
-        + "\"S3Uri\":\"" + input + "\"}}" + inputExtra + "},"
-        + "\"TransformOutput\":{\"S3OutputPath\":\"" + output + "\"" + outputExtra + "},"
+        + "\"S3Uri\":\""
+        + input
+        + "\"}}"
+        + inputExtra
+        + "},"
+        + "\"TransformOutput\":{\"S3OutputPath\":\""
+        + output
+        + "\""
+        + outputExtra
+        + "},"
         + "\"TransformResources\":{\"InstanceType\":\"ml.m5.xlarge\",\"InstanceCount\":1}}";
   }
 
   /** The embedding of one text, computed alone. */
   static JsonNode embedding(String text) {
     var model = SharedModels.get(ModelSpec.defaults().withTask("sentence-embeddings"));
-    try (BatchPredictor predictor = model.newPredictor(new BatchLimits(1, 512),
-        InferenceListener.NONE)) {
+    try (BatchPredictor predictor =
+        model.newPredictor(new BatchLimits(1, 512), InferenceListener.NONE)) {
       String body = Json.MAPPER.createObjectNode().put("inputs", text).toString();
-      return predictor.complete(List.of(predictor.prepare(body))).get(0).response()
+      return predictor
+          .complete(List.of(predictor.prepare(body)))
+          .get(0)
+          .response()
           .get("embeddings");
     }
   }
@@ -92,11 +111,17 @@ class TransformCommandTest {
 
   @Test
   void hfRecipeJobWritesConcatenatedResponsesAndJoinedLines() throws Exception {
-    s3.put("jobs", "in/tweets.jsonl", "{\"inputs\":\"a\"}\n{\"inputs\":\"b\"}\n{\"inputs\":\"c\"}\n");
+    s3.put(
+        "jobs", "in/tweets.jsonl", "{\"inputs\":\"a\"}\n{\"inputs\":\"b\"}\n{\"inputs\":\"c\"}\n");
     s3.put("jobs", "in/2024/more.jsonl.gz", gzip("{\"inputs\":\"d\"}\n"));
-    CliRun none = transform(job("s3://jobs/in/", "s3://jobs/out/",
-        ",\"ContentType\":\"application/json\",\"SplitType\":\"Line\"", "",
-        "\"BatchStrategy\":\"SingleRecord\",\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},"));
+    CliRun none =
+        transform(
+            job(
+                "s3://jobs/in/",
+                "s3://jobs/out/",
+                ",\"ContentType\":\"application/json\",\"SplitType\":\"Line\"",
+                "",
+                "\"BatchStrategy\":\"SingleRecord\",\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},"));
     assertEquals(0, none.code(), none.err());
     assertTrue(none.err().contains("hubbatch: ignoring TransformResources"), none.err());
 
@@ -110,15 +135,19 @@ class TransformCommandTest {
     for (int i = 0; i < 3; i++) {
       assertEmbedding(List.of("a", "b", "c").get(i), responses.get(i).get("embeddings"));
     }
-    assertEmbedding("d", values(s3.getText("jobs", "out/2024/more.jsonl.gz.out")).get(0)
-        .get("embeddings"));
+    assertEmbedding(
+        "d", values(s3.getText("jobs", "out/2024/more.jsonl.gz.out")).get(0).get("embeddings"));
     assertEquals("", s3.getText("jobs", "out/_errors.jsonl"));
 
     // AssembleWith Line + JoinSource Input: one joined line per record, keys in byte order.
-    CliRun joined = transform(job("s3://jobs/in/tweets.jsonl", "s3://jobs/joined/",
-        ",\"ContentType\":\"application/jsonlines\",\"SplitType\":\"Line\"",
-        ",\"Accept\":\"application/jsonlines\",\"AssembleWith\":\"Line\"",
-        "\"DataProcessing\":{\"JoinSource\":\"Input\"},\"BatchStrategy\":\"MULTI_RECORD\","));
+    CliRun joined =
+        transform(
+            job(
+                "s3://jobs/in/tweets.jsonl",
+                "s3://jobs/joined/",
+                ",\"ContentType\":\"application/jsonlines\",\"SplitType\":\"Line\"",
+                ",\"Accept\":\"application/jsonlines\",\"AssembleWith\":\"Line\"",
+                "\"DataProcessing\":{\"JoinSource\":\"Input\"},\"BatchStrategy\":\"MULTI_RECORD\","));
     assertEquals(0, joined.code(), joined.err());
     String[] lines = s3.getText("jobs", "joined/tweets.jsonl.out").split("\n", -1);
     assertEquals(4, lines.length, "three lines, each ending in a newline");
@@ -127,8 +156,8 @@ class TransformCommandTest {
       String text = List.of("a", "b", "c").get(i);
       assertTrue(lines[i].startsWith("{\"SageMakerOutput\":{\"embeddings\":["), lines[i]);
       assertTrue(lines[i].endsWith("]},\"inputs\":\"" + text + "\"}"), lines[i]);
-      assertEmbedding(text, Json.MAPPER.readTree(lines[i]).get("SageMakerOutput")
-          .get("embeddings"));
+      assertEmbedding(
+          text, Json.MAPPER.readTree(lines[i]).get("SageMakerOutput").get("embeddings"));
     }
   }
 
@@ -136,18 +165,26 @@ class TransformCommandTest {
   void csvJoinKeepsTheIdColumnInInputOrderUnderParallelism() throws Exception {
     StringBuilder rows = new StringBuilder();
     for (int i = 0; i < 60; i++) {
-      rows.append("id").append(i).append(",\"review ").append(i).append(", quite ")
-          .append("long ".repeat(i % 9)).append("\"\n");
+      rows.append("id")
+          .append(i)
+          .append(",\"review ")
+          .append(i)
+          .append(", quite ")
+          .append("long ".repeat(i % 9))
+          .append("\"\n");
     }
     s3.put("jobs", "csv/a.csv", rows.toString());
     s3.put("jobs", "csv/b.csv", "id,inputs\nx1,first\nx2,second\n");
-    String job = job("s3://jobs/csv/", "s3://jobs/csv-out/",
-        ",\"ContentType\":\"text/csv\",\"SplitType\":\"Line\"",
-        ",\"Accept\":\"text/csv\",\"AssembleWith\":\"Line\"",
-        "\"DataProcessing\":{\"InputFilter\":\"$[1]\",\"JoinSource\":\"Input\","
-            + "\"OutputFilter\":\"$[0,2]\"},\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},");
-    CliRun result = transform(job, "--targetParallelism=4", "--sort-buffer", "7",
-        "--batch-size", "4");
+    String job =
+        job(
+            "s3://jobs/csv/",
+            "s3://jobs/csv-out/",
+            ",\"ContentType\":\"text/csv\",\"SplitType\":\"Line\"",
+            ",\"Accept\":\"text/csv\",\"AssembleWith\":\"Line\"",
+            "\"DataProcessing\":{\"InputFilter\":\"$[1]\",\"JoinSource\":\"Input\","
+                + "\"OutputFilter\":\"$[0,2]\"},\"Environment\":{\"HF_TASK\":\"sentence-embeddings\"},");
+    CliRun result =
+        transform(job, "--targetParallelism=4", "--sort-buffer", "7", "--batch-size", "4");
     assertEquals(0, result.code(), result.err());
     List<String> a = List.of(s3.getText("jobs", "csv-out/a.csv.out").split("\n"));
     assertEquals(60, a.size());
@@ -166,16 +203,27 @@ class TransformCommandTest {
   @Test
   void badRecordsAreNamedAndStrictModeWithholdsTheirObjects() throws Exception {
     s3.put("jobs", "mixed/good.jsonl", "{\"inputs\":\"fine\"}\n");
-    s3.put("jobs", "mixed/bad.jsonl", "{\"inputs\":\"ok\"}\nnot json\n{\"inputs\":\""
-        + "x".repeat((1 << 20) + 10) + "\"}\n{\"inputs\":\"also ok\"}\n");
+    s3.put(
+        "jobs",
+        "mixed/bad.jsonl",
+        "{\"inputs\":\"ok\"}\nnot json\n{\"inputs\":\""
+            + "x".repeat((1 << 20) + 10)
+            + "\"}\n{\"inputs\":\"also ok\"}\n");
     byte[] broken = gzip("{\"inputs\":\"lost\"}\n".repeat(10_000));
     s3.put("jobs", "mixed/broken.jsonl.gz", java.util.Arrays.copyOf(broken, broken.length / 2));
-    String job = job("s3://jobs/mixed/", "s3://jobs/mixed-out/",
-        ",\"SplitType\":\"Line\"", ",\"AssembleWith\":\"Line\"", "\"MaxPayloadInMB\":1,");
+    String job =
+        job(
+            "s3://jobs/mixed/",
+            "s3://jobs/mixed-out/",
+            ",\"SplitType\":\"Line\"",
+            ",\"AssembleWith\":\"Line\"",
+            "\"MaxPayloadInMB\":1,");
 
     CliRun lenient = transform(job);
     assertEquals(1, lenient.code(), lenient.err());
-    assertEquals(2, s3.getText("jobs", "mixed-out/bad.jsonl.out").split("\n").length,
+    assertEquals(
+        2,
+        s3.getText("jobs", "mixed-out/bad.jsonl.out").split("\n").length,
         "the good records of a file with bad ones are written");
     List<JsonNode> errors = new ArrayList<>();
     for (String line : s3.getText("jobs", "mixed-out/_errors.jsonl").split("\n")) {
@@ -186,17 +234,25 @@ class TransformCommandTest {
     assertEquals(2, errors.get(0).get("line").asInt());
     assertTrue(errors.get(0).get("reason").asText().startsWith("Not valid JSON"));
     assertEquals(3, errors.get(1).get("line").asInt());
-    assertEquals("Record is larger than the payload limit of 1MB (MaxPayloadInMB, "
-        + "--max-payload-mb; 0 for no limit)", errors.get(1).get("reason").asText());
+    assertEquals(
+        "Record is larger than the payload limit of 1MB (MaxPayloadInMB, "
+            + "--max-payload-mb; 0 for no limit)",
+        errors.get(1).get("reason").asText());
     assertEquals("s3://jobs/mixed/broken.jsonl.gz", errors.get(2).get("file").asText());
-    assertTrue(errors.get(2).get("reason").asText().startsWith(
-        "Cannot read s3://jobs/mixed/broken.jsonl.gz after record "), errors.get(2).toString());
+    assertTrue(
+        errors
+            .get(2)
+            .get("reason")
+            .asText()
+            .startsWith("Cannot read s3://jobs/mixed/broken.jsonl.gz after record "),
+        errors.get(2).toString());
 
     CliRun strict = transform(job, "--sagemaker-strict");
     assertEquals(3, strict.code(), strict.err());
-    assertTrue(strict.err().contains("2 input(s) had failed records and got no output"),
-        strict.err());
-    assertEquals(List.of("mixed-out/_errors.jsonl", "mixed-out/good.jsonl.out"),
+    assertTrue(
+        strict.err().contains("2 input(s) had failed records and got no output"), strict.err());
+    assertEquals(
+        List.of("mixed-out/_errors.jsonl", "mixed-out/good.jsonl.out"),
         s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/")).toList(),
         "the earlier run's outputs of failed objects are gone, nothing temporary is left");
   }
@@ -206,25 +262,39 @@ class TransformCommandTest {
     s3.put("jobs", "m/data/one.jsonl", "{\"inputs\":\"one\"}\n");
     s3.put("jobs", "m/data/skip.jsonl", "{\"inputs\":\"skip\"}\n");
     s3.put("jobs", "m/manifest.json", "[{\"prefix\":\"s3://jobs/m/data/\"},\"one.jsonl\"]");
-    String manifest = job("s3://jobs/m/manifest.json", "s3://jobs/m-out/",
-        ",\"SplitType\":\"Line\"", "", "").replace("S3Prefix", "ManifestFile");
+    String manifest =
+        job("s3://jobs/m/manifest.json", "s3://jobs/m-out/", ",\"SplitType\":\"Line\"", "", "")
+            .replace("S3Prefix", "ManifestFile");
     assertEquals(0, transform(manifest).code());
-    assertEquals(List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"),
+    assertEquals(
+        List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"),
         s3.keys("jobs").stream().filter(k -> k.startsWith("m-out/")).toList());
 
-    CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "",
-        ",\"KmsKeyId\":\"k\"", ""));
+    CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"KmsKeyId\":\"k\"", ""));
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("hubbatch does not support KmsKeyId in TransformOutput"),
+    assertTrue(
+        unknown.err().contains("hubbatch does not support KmsKeyId in TransformOutput"),
         unknown.err());
-    CliRun env = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
-        "\"Environment\":{\"HF_API_TOKEN\":\"secret-value\"},"));
+    CliRun env =
+        transform(
+            job(
+                "s3://jobs/m/",
+                "s3://jobs/x/",
+                "",
+                "",
+                "\"Environment\":{\"HF_API_TOKEN\":\"secret-value\"},"));
     assertEquals(2, env.code());
-    assertTrue(env.err().contains("hubbatch does not support HF_API_TOKEN in Environment"),
-        env.err());
+    assertTrue(
+        env.err().contains("hubbatch does not support HF_API_TOKEN in Environment"), env.err());
     assertFalse(env.err().contains("secret-value"));
-    CliRun filter = transform(job("s3://jobs/m/", "s3://jobs/x/", "", "",
-        "\"DataProcessing\":{\"InputFilter\":\"$..a\"},"));
+    CliRun filter =
+        transform(
+            job(
+                "s3://jobs/m/",
+                "s3://jobs/x/",
+                "",
+                "",
+                "\"DataProcessing\":{\"InputFilter\":\"$..a\"},"));
     assertEquals(2, filter.code());
     assertTrue(filter.err().contains("recursive descent"), filter.err());
   }
@@ -237,8 +307,13 @@ class TransformCommandTest {
       }
     }
     Path out = dir.resolve("csv-out");
-    CliRun result = transform(Files.readString(Path.of("../samples/jobs/reviews-csv-join.json")),
-        "--input", "../samples/csv/", "--output", out.toString());
+    CliRun result =
+        transform(
+            Files.readString(Path.of("../samples/jobs/reviews-csv-join.json")),
+            "--input",
+            "../samples/csv/",
+            "--output",
+            out.toString());
     assertEquals(0, result.code(), result.err());
     List<String> rows = Files.readAllLines(out.resolve("reviews.csv.out"));
     assertEquals(3, rows.size());

@@ -7,9 +7,9 @@ import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.InputFiles;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline on the real default model, on the runner named by
- * {@code -DbeamTestPipelineOptions} (the DirectRunner by default).
+ * The whole pipeline on the real default model, on the runner named by {@code
+ * -DbeamTestPipelineOptions} (the DirectRunner by default).
  */
 class InferencePipelineTest {
 
@@ -47,7 +47,13 @@ class InferencePipelineTest {
   private InferenceJob job(Path in, Path out, OutputFormat format, int sortBuffer)
       throws Exception {
     List<InputFile> files = InputFiles.expand(List.of(in.toString()));
-    return new InferenceJob(files, out + "/", format, model, BatchSizing.of(new BatchLimits(4, 256)), sortBuffer,
+    return new InferenceJob(
+        files,
+        out + "/",
+        format,
+        model,
+        BatchSizing.of(new BatchLimits(4, 256)),
+        sortBuffer,
         1 << 20);
   }
 
@@ -64,8 +70,8 @@ class InferencePipelineTest {
     a.add(20, "");
     Files.write(in.resolve("a.jsonl"), a);
     Files.writeString(in.resolve("empty.jsonl"), "");
-    Files.writeString(in.resolve("sub/b.jsonl"),
-        "{\"inputs\":[\"one\",\"two\"]}\n{\"inputs\":\"three\"}\n");
+    Files.writeString(
+        in.resolve("sub/b.jsonl"), "{\"inputs\":[\"one\",\"two\"]}\n{\"inputs\":\"three\"}\n");
     return in;
   }
 
@@ -75,8 +81,10 @@ class InferencePipelineTest {
     Path out = dir.resolve("out");
     // A sort buffer of 7 makes several flushes per bundle; batches of 4 mix lengths.
     JobSummary summary =
-        JobRunner.run(job(in, out, OutputFormat.JSONL, 7), options, new PrintStream(
-            java.io.OutputStream.nullOutputStream()));
+        JobRunner.run(
+            job(in, out, OutputFormat.JSONL, 7),
+            options,
+            new PrintStream(java.io.OutputStream.nullOutputStream()));
 
     assertEquals(PipelineResult.State.DONE, summary.state());
     assertEquals(34, summary.read());
@@ -112,10 +120,13 @@ class InferencePipelineTest {
     assertEquals("this line is not JSON", first.get("record").asText());
     JsonNode second = Json.MAPPER.readTree(errors.get(1));
     assertEquals(13, second.get("line").asLong());
-    assertEquals("sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
-        + "got a number", second.get("reason").asText());
+    assertEquals(
+        "sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
+            + "got a number",
+        second.get("reason").asText());
     try (var listing = Files.list(out)) {
-      assertEquals(List.of("_errors.jsonl", "a.jsonl.out", "empty.jsonl.out", "sub"),
+      assertEquals(
+          List.of("_errors.jsonl", "a.jsonl.out", "empty.jsonl.out", "sub"),
           listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
@@ -130,8 +141,11 @@ class InferencePipelineTest {
         JsonNode alone = predictor.complete(List.of(predictor.prepare(body))).get(0).response();
         JsonNode written = Json.MAPPER.readTree(lines.get(i));
         for (int k = 0; k < 384; k++) {
-          assertEquals(alone.get("embeddings").get(k).asDouble(),
-              written.get("embeddings").get(k).asDouble(), 1e-5, "line " + i + " value " + k);
+          assertEquals(
+              alone.get("embeddings").get(k).asDouble(),
+              written.get("embeddings").get(k).asDouble(),
+              1e-5,
+              "line " + i + " value " + k);
         }
       }
     }

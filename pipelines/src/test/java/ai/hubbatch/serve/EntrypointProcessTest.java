@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image's contract without Docker: {@code docker/entrypoint.sh serve} run as SageMaker runs
- * the container, with the model unpacked in an {@code /opt/ml}-style folder, the port from
- * {@code SAGEMAKER_BIND_TO_PORT}, and SIGTERM while requests are in flight.
+ * The image's contract without Docker: {@code docker/entrypoint.sh serve} run as SageMaker runs the
+ * container, with the model unpacked in an {@code /opt/ml}-style folder, the port from {@code
+ * SAGEMAKER_BIND_TO_PORT}, and SIGTERM while requests are in flight.
  */
 class EntrypointProcessTest {
 
@@ -55,13 +55,16 @@ class EntrypointProcessTest {
   void everyImageKeepsTheSageMakerContract() throws Exception {
     for (String flavour : List.of("cpu", "gpu", "inf2")) {
       String dockerfile = Files.readString(Path.of("../docker/Dockerfile." + flavour));
-      assertTrue(dockerfile.contains(
-          "ENTRYPOINT [\"/usr/local/bin/hubbatch-entrypoint\"]"), flavour + ": exec form");
-      assertTrue(dockerfile.contains("COPY docker/entrypoint.sh /usr/local/bin/hubbatch-entrypoint"),
+      assertTrue(
+          dockerfile.contains("ENTRYPOINT [\"/usr/local/bin/hubbatch-entrypoint\"]"),
+          flavour + ": exec form");
+      assertTrue(
+          dockerfile.contains("COPY docker/entrypoint.sh /usr/local/bin/hubbatch-entrypoint"),
           flavour);
       assertTrue(dockerfile.contains("CMD [\"serve\"]"), flavour);
-      assertTrue(dockerfile.contains(
-          "com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true"), flavour);
+      assertTrue(
+          dockerfile.contains("com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true"),
+          flavour);
       assertTrue(dockerfile.contains("mkdir -p /opt/ml/model"), flavour);
       assertTrue(dockerfile.contains("DJL_OFFLINE=true"), flavour + ": nothing downloads at start");
     }
@@ -72,7 +75,8 @@ class EntrypointProcessTest {
     Process process = entrypoint("echo", "hello from the image").start();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, process.exitValue());
-    assertEquals("hello from the image\n",
+    assertEquals(
+        "hello from the image\n",
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -88,8 +92,8 @@ class EntrypointProcessTest {
     }
     int port = freePort();
     Path log = dir.resolve("serve.log");
-    ProcessBuilder builder = entrypoint("serve").redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        entrypoint("serve").redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SAGEMAKER_BASE_DIR", dir.resolve("opt/ml").toString());
     builder.environment().put("SAGEMAKER_BIND_TO_PORT", String.valueOf(port));
     builder.environment().remove("HF_MODEL_ID");
@@ -106,14 +110,22 @@ class EntrypointProcessTest {
       for (int c = 0; c < 3; c++) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 300; i++) {
-          body.append("{\"inputs\":\"record ").append(c).append('-').append(i)
+          body.append("{\"inputs\":\"record ")
+              .append(c)
+              .append('-')
+              .append(i)
               .append(" of a request still running when SIGTERM arrives\"}\n");
         }
-        inFlight.add(clients.submit(() -> ServeFixture.CLIENT.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/invocations"))
-                .header("Content-Type", "application/json")
-                .POST(counting(body.toString(), sent)).build(),
-            HttpResponse.BodyHandlers.ofString())));
+        inFlight.add(
+            clients.submit(
+                () ->
+                    ServeFixture.CLIENT.send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/invocations"))
+                            .header("Content-Type", "application/json")
+                            .POST(counting(body.toString(), sent))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())));
       }
       // Every body has left the client; a moment more for the server to take them in. Answering
       // them takes seconds.
@@ -149,28 +161,29 @@ class EntrypointProcessTest {
 
       @Override
       public void subscribe(Flow.Subscriber<? super ByteBuffer> client) {
-        bytes.subscribe(new Flow.Subscriber<ByteBuffer>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            client.onSubscribe(subscription);
-          }
+        bytes.subscribe(
+            new Flow.Subscriber<ByteBuffer>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                client.onSubscribe(subscription);
+              }
 
-          @Override
-          public void onNext(ByteBuffer item) {
-            client.onNext(item);
-          }
+              @Override
+              public void onNext(ByteBuffer item) {
+                client.onNext(item);
+              }
 
-          @Override
-          public void onError(Throwable error) {
-            client.onError(error);
-          }
+              @Override
+              public void onError(Throwable error) {
+                client.onError(error);
+              }
 
-          @Override
-          public void onComplete() {
-            client.onComplete();
-            sent.countDown();
-          }
-        });
+              @Override
+              public void onComplete() {
+                client.onComplete();
+                sent.countDown();
+              }
+            });
       }
     };
   }
@@ -188,10 +201,12 @@ class EntrypointProcessTest {
         throw new AssertionError("serve exited: " + Files.readString(log));
       }
       try {
-        HttpResponse<String> ping = ServeFixture.CLIENT.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping"))
-                .timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ping =
+            ServeFixture.CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (ping.statusCode() == 200) {
           return;
         }

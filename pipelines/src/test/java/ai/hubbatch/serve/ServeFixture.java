@@ -1,9 +1,9 @@
 package ai.hubbatch.serve;
 
+import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.SharedModels;
-import ai.hubbatch.model.codec.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +20,11 @@ final class ServeFixture {
   /** all-MiniLM-L6-v2's published embedding of "This is a test.", first five numbers. */
   static final double[] REFERENCE = {0.03359077, 0.01051252, -0.01749979, 0.02935180, -0.00941951};
 
-  static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private ServeFixture() {}
 
@@ -44,10 +47,13 @@ final class ServeFixture {
   }
 
   /** POSTs to /invocations; null headers are left out. */
-  static HttpResponse<byte[]> invoke(InferenceServer server, String contentType, String accept,
-      byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(server, "/invocations"))
-        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  static HttpResponse<byte[]> invoke(
+      InferenceServer server, String contentType, String accept, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(server, "/invocations"))
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -57,14 +63,16 @@ final class ServeFixture {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  static HttpResponse<byte[]> invoke(InferenceServer server, String contentType, String accept,
-      String body) throws IOException, InterruptedException {
+  static HttpResponse<byte[]> invoke(
+      InferenceServer server, String contentType, String accept, String body)
+      throws IOException, InterruptedException {
     return invoke(server, contentType, accept, body.getBytes(StandardCharsets.UTF_8));
   }
 
   static HttpResponse<byte[]> get(InferenceServer server, String path)
       throws IOException, InterruptedException {
-    return CLIENT.send(HttpRequest.newBuilder(uri(server, path)).GET().build(),
+    return CLIENT.send(
+        HttpRequest.newBuilder(uri(server, path)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -82,8 +90,13 @@ final class ServeFixture {
 
   /** The toolkit's error body, exactly as its model server writes it. */
   static String errorBody(int code, String type, String message) {
-    return "{\n  \"code\": " + code + ",\n  \"type\": \"" + type + "\",\n  \"message\": \""
-        + message + "\"\n}\n";
+    return "{\n  \"code\": "
+        + code
+        + ",\n  \"type\": \""
+        + type
+        + "\",\n  \"message\": \""
+        + message
+        + "\"\n}\n";
   }
 
   /** The largest difference between two equally shaped arrays of numbers. */
@@ -98,8 +111,10 @@ final class ServeFixture {
     if (a.isObject()) {
       for (java.util.Iterator<String> names = a.fieldNames(); names.hasNext(); ) {
         String name = names.next();
-        max = b.has(name) ? Math.max(max, maxDifference(a.get(name), b.get(name)))
-            : Double.POSITIVE_INFINITY;
+        max =
+            b.has(name)
+                ? Math.max(max, maxDifference(a.get(name), b.get(name)))
+                : Double.POSITIVE_INFINITY;
       }
       return max;
     }

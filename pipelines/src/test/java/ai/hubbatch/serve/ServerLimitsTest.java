@@ -22,11 +22,16 @@ import org.junit.jupiter.api.Test;
 /** Concurrency, cross-request batching, the queue, timeouts and secrets, on real servers. */
 class ServerLimitsTest {
 
-  private static final List<String> TEXTS = List.of("This is a test.",
-      "A man is eating food.", "A man is eating a piece of bread.",
-      "The quick brown fox jumps over the lazy dog near the river bank at dawn.", "Hi",
-      "Batch inference on the JVM", "SageMaker sends records in parallel.",
-      "Dynamic batching puts records of concurrent requests into one engine call.");
+  private static final List<String> TEXTS =
+      List.of(
+          "This is a test.",
+          "A man is eating food.",
+          "A man is eating a piece of bread.",
+          "The quick brown fox jumps over the lazy dog near the river bank at dawn.",
+          "Hi",
+          "Batch inference on the JVM",
+          "SageMaker sends records in parallel.",
+          "Dynamic batching puts records of concurrent requests into one engine call.");
 
   private static String request(String text) {
     return "{\"inputs\":\"" + text + "\"}";
@@ -57,20 +62,25 @@ class ServerLimitsTest {
         List<Future<List<String>>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
           int client = c;
-          futures.add(pool.submit(() -> {
-            List<String> failures = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-              int index = (client + r) % TEXTS.size();
-              HttpResponse<byte[]> response =
-                  invoke(server, "application/json", null, request(TEXTS.get(index)));
-              double difference = response.statusCode() == 200
-                  ? maxDifference(json(response), alone.get(index)) : Double.NaN;
-              if (!(difference < 1e-5)) {
-                failures.add(response.statusCode() + " " + difference + " " + text(response));
-              }
-            }
-            return failures;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    List<String> failures = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                      int index = (client + r) % TEXTS.size();
+                      HttpResponse<byte[]> response =
+                          invoke(server, "application/json", null, request(TEXTS.get(index)));
+                      double difference =
+                          response.statusCode() == 200
+                              ? maxDifference(json(response), alone.get(index))
+                              : Double.NaN;
+                      if (!(difference < 1e-5)) {
+                        failures.add(
+                            response.statusCode() + " " + difference + " " + text(response));
+                      }
+                    }
+                    return failures;
+                  }));
         }
         for (Future<List<String>> future : futures) {
           assertEquals(List.of(), future.get());
@@ -88,15 +98,17 @@ class ServerLimitsTest {
 
   @Test
   void withoutDynamicBatchingEachRequestRunsAlone() throws Exception {
-    try (InferenceServer server = ServeFixture.start(ServeFixture.defaultModel(),
-        ServeFixture.settings().withDynamicBatching(false))) {
+    try (InferenceServer server =
+        ServeFixture.start(
+            ServeFixture.defaultModel(), ServeFixture.settings().withDynamicBatching(false))) {
       ExecutorService pool = Executors.newFixedThreadPool(6);
       try {
         List<Future<Integer>> codes = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
           String text = TEXTS.get(i % TEXTS.size());
-          codes.add(pool.submit(() ->
-              invoke(server, "application/json", null, request(text)).statusCode()));
+          codes.add(
+              pool.submit(
+                  () -> invoke(server, "application/json", null, request(text)).statusCode()));
         }
         for (Future<Integer> code : codes) {
           assertEquals(200, code.get());
@@ -111,8 +123,10 @@ class ServerLimitsTest {
 
   @Test
   void aFullQueueAnswers503AsTheModelServerDoes() throws Exception {
-    try (InferenceServer server = ServeFixture.start(ServeFixture.defaultModel(),
-        ServeFixture.settings().withMaxConcurrent(1).withQueueSize(0))) {
+    try (InferenceServer server =
+        ServeFixture.start(
+            ServeFixture.defaultModel(),
+            ServeFixture.settings().withMaxConcurrent(1).withQueueSize(0))) {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         Future<HttpResponse<byte[]>> slow =
@@ -128,8 +142,12 @@ class ServerLimitsTest {
             rejected = second;
           }
         }
-        assertEquals(errorBody(503, "ServiceUnavailableException", "No worker is available to "
-            + "serve request for model: model. Consider increasing job queue size."),
+        assertEquals(
+            errorBody(
+                503,
+                "ServiceUnavailableException",
+                "No worker is available to "
+                    + "serve request for model: model. Consider increasing job queue size."),
             rejected == null ? "no 503 while the first request ran" : text(rejected));
         assertEquals(200, slow.get().statusCode());
         assertEquals(600, text(slow.get()).split("\n").length);
@@ -142,13 +160,19 @@ class ServerLimitsTest {
   @Test
   void aRequestPastTheTimeoutGets500AndTheServerCarriesOn() throws Exception {
     // The batch delay alone is longer than the timeout.
-    try (InferenceServer server = ServeFixture.start(ServeFixture.defaultModel(),
-        ServeFixture.settings().withTimeout(Duration.ofMillis(1))
-            .withMaxBatchDelay(Duration.ofMillis(200)))) {
+    try (InferenceServer server =
+        ServeFixture.start(
+            ServeFixture.defaultModel(),
+            ServeFixture.settings()
+                .withTimeout(Duration.ofMillis(1))
+                .withMaxBatchDelay(Duration.ofMillis(200)))) {
       HttpResponse<byte[]> late = invoke(server, "application/json", null, request("late"));
       assertEquals(500, late.statusCode());
-      assertEquals(errorBody(500, "InternalServerException",
-          "The model did not answer within 0 s (SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS)"),
+      assertEquals(
+          errorBody(
+              500,
+              "InternalServerException",
+              "The model did not answer within 0 s (SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS)"),
           text(late));
       assertEquals(200, ServeFixture.get(server, "/ping").statusCode());
     }
@@ -157,8 +181,8 @@ class ServerLimitsTest {
   @Test
   void tokensNeverAppearInErrors() throws Exception {
     String token = "hf_serveTestToken0123456789";
-    ServeSettings settings = ServeSettings.fromEnvironment(java.util.Map.of("HF_TOKEN", token))
-        .withPort(0);
+    ServeSettings settings =
+        ServeSettings.fromEnvironment(java.util.Map.of("HF_TOKEN", token)).withPort(0);
     try (InferenceServer server = ServeFixture.start(ServeFixture.defaultModel(), settings)) {
       String echoing = "{\"inputs\":{\"" + token + "\":1}}";
       HttpResponse<byte[]> single = invoke(server, "application/json", null, echoing);

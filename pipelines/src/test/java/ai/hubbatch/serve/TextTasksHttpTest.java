@@ -27,9 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The spec's wire vectors F1 to F3 over real HTTP, on servers running the tiny
- * text-classification and question-answering models: each response has the toolkit's shape and
- * holds what the task gives for the same input through {@link BatchPredictor} directly.
+ * The spec's wire vectors F1 to F3 over real HTTP, on servers running the tiny text-classification
+ * and question-answering models: each response has the toolkit's shape and holds what the task
+ * gives for the same input through {@link BatchPredictor} directly.
  */
 class TextTasksHttpTest {
 
@@ -53,8 +53,8 @@ class TextTasksHttpTest {
   }
 
   private static LoadedModel tiny(String name, String task) {
-    return SharedModels.get(new ModelSpec(TinyModels.folder(name).toString(), task, null,
-        EngineSettings.defaults()));
+    return SharedModels.get(
+        new ModelSpec(TinyModels.folder(name).toString(), task, null, EngineSettings.defaults()));
   }
 
   /** What the task answers for a request body, through a predictor of its own. */
@@ -79,8 +79,7 @@ class TextTasksHttpTest {
     HttpResponse<byte[]> response =
         invoke(sentimentServer, "application/json", "application/json", body);
     assertEquals(200, response.statusCode(), text(response));
-    assertEquals("application/json",
-        response.headers().firstValue("content-type").orElseThrow());
+    assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
     JsonNode answer = json(response);
     assertEquals(1, answer.size(), text(response));
     assertEquals(List.of("label", "score"), keys(answer.get(0)));
@@ -103,8 +102,8 @@ class TextTasksHttpTest {
       assertTrue(answer.get(i).isObject(), "one dict per input, not a list: " + answer);
       assertEquals(List.of("label", "score"), keys(answer.get(i)));
       assertEquals(expected.get(i).get("label").asText(), answer.get(i).get("label").asText());
-      assertEquals(expected.get(i).get("score").doubleValue(),
-          answer.get(i).get("score").doubleValue());
+      assertEquals(
+          expected.get(i).get("score").doubleValue(), answer.get(i).get("score").doubleValue());
     }
   }
 
@@ -118,19 +117,26 @@ class TextTasksHttpTest {
         invoke(sentimentServer, "application/json", null, request.toString());
     assertEquals(200, response.statusCode(), text(response));
     JsonNode answer = json(response);
-    assertEquals(pipeline.get("output").get(0).get(0).get("label"),
-        answer.get(0).get(0).get("label"));
+    assertEquals(
+        pipeline.get("output").get(0).get(0).get("label"), answer.get(0).get(0).get("label"));
     assertTrue(maxDifference(pipeline.get("output"), answer) < 1e-4, answer.toString());
   }
 
   @Test
   void f3CsvQuestionAnsweringAnswersCsvWithTheResultsKeysAsHeader() throws Exception {
-    HttpResponse<byte[]> response = invoke(qaServer, "text/csv", "text/csv",
-        "question,context\r\nwhere do i live?,My name is Philipp and I live in Nuremberg\r\n");
+    HttpResponse<byte[]> response =
+        invoke(
+            qaServer,
+            "text/csv",
+            "text/csv",
+            "question,context\r\nwhere do i live?,My name is Philipp and I live in Nuremberg\r\n");
     assertEquals(200, response.statusCode(), text(response));
     assertEquals("text/csv", response.headers().firstValue("content-type").orElseThrow());
-    JsonNode expected = direct(qa, "{\"inputs\":[{\"question\":\"where do i live?\","
-        + "\"context\":\"My name is Philipp and I live in Nuremberg\"}]}");
+    JsonNode expected =
+        direct(
+            qa,
+            "{\"inputs\":[{\"question\":\"where do i live?\","
+                + "\"context\":\"My name is Philipp and I live in Nuremberg\"}]}");
     JsonNode result = expected.isArray() ? expected.get(0) : expected;
     String[] lines = text(response).split("\r\n", -1);
     assertEquals(3, lines.length, "header, one row, and the last line's end: " + text(response));
@@ -145,7 +151,9 @@ class TextTasksHttpTest {
     assertEquals(result.get("end").asText(), row[2]);
     assertEquals(result.get("answer").asText(), row[3]);
     String context = "My name is Philipp and I live in Nuremberg";
-    assertEquals(context.substring(result.get("start").asInt(), result.get("end").asInt()),
-        row[3], "the answer is the context between start and end");
+    assertEquals(
+        context.substring(result.get("start").asInt(), result.get("end").asInt()),
+        row[3],
+        "the answer is the context between start and end");
   }
 }

@@ -13,14 +13,15 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * class through {@code --s3ClientFactoryClass}, which {@link S3Connection} sets whenever an
  * endpoint is given.
  *
- * <p>Checksums are sent and checked only where S3 requires them: the SDK's newer default
- * (a CRC on every upload) is not understood by every S3-compatible store.
+ * <p>Checksums are sent and checked only where S3 requires them: the SDK's newer default (a CRC on
+ * every upload) is not understood by every S3-compatible store.
  */
 public final class PathStyleS3ClientBuilderFactory implements S3ClientBuilderFactory {
 
   @Override
   public S3ClientBuilder createBuilder(S3Options options) {
-    return new DefaultS3ClientBuilderFactory().createBuilder(options)
+    return new DefaultS3ClientBuilderFactory()
+        .createBuilder(options)
         .forcePathStyle(true)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

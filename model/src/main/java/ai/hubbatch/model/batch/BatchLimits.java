@@ -13,7 +13,9 @@ public record BatchLimits(int maxSequences, int maxPaddedTokens) implements Seri
   public BatchLimits {
     if (maxSequences < 1 || maxPaddedTokens < 1) {
       throw new IllegalArgumentException(
-          "Batch size and token budget must be at least 1, got " + maxSequences + " and "
+          "Batch size and token budget must be at least 1, got "
+              + maxSequences
+              + " and "
               + maxPaddedTokens);
     }
   }

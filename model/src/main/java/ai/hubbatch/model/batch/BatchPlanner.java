@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Cuts sequences into batches that waste little on padding: sequences are sorted by length,
- * then batches are cut wherever one more sequence would pass the count or padded-token limit.
+ * Cuts sequences into batches that waste little on padding: sequences are sorted by length, then
+ * batches are cut wherever one more sequence would pass the count or padded-token limit.
  *
  * <p>Stateless and timer-free, so it runs inside any bundle on any runner. A sequence longer than
  * the token budget on its own still gets a batch of one.

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The one JSON configuration of hubbatch: compact output, raw UTF-8 (no ASCII escaping), and no
- * NaN or infinity, as the toolkit's {@code json.dumps(ensure_ascii=False, allow_nan=False)}.
- * Reading takes exactly one value: text after it is an error, as in {@code json.loads}, so
- * {@code {"inputs":"a"} {"inputs":"b"}} is never silently read as its first half.
+ * The one JSON configuration of hubbatch: compact output, raw UTF-8 (no ASCII escaping), and no NaN
+ * or infinity, as the toolkit's {@code json.dumps(ensure_ascii=False, allow_nan=False)}. Reading
+ * takes exactly one value: text after it is an error, as in {@code json.loads}, so {@code
+ * {"inputs":"a"} {"inputs":"b"}} is never silently read as its first half.
  */
 public final class Json {
 

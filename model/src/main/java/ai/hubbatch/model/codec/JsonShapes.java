@@ -27,7 +27,9 @@ public final class JsonShapes {
       case OBJECT:
         List<String> keys = new ArrayList<>();
         node.fieldNames().forEachRemaining(keys::add);
-        return keys.isEmpty() ? "an empty object" : "an object with keys " + String.join(", ", keys);
+        return keys.isEmpty()
+            ? "an empty object"
+            : "an object with keys " + String.join(", ", keys);
       default:
         return node.getNodeType().toString().toLowerCase();
     }

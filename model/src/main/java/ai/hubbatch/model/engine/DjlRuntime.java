@@ -4,8 +4,8 @@ package ai.hubbatch.model.engine;
  * Process-wide DJL settings that hubbatch relies on. They must be in place before DJL first loads
  * an engine, so every entry point that loads a model calls {@link #configure()} first.
  *
- * <p>Each setting is applied only when neither the system property nor the environment variable
- * of the same name is set, so users and tests can still override it.
+ * <p>Each setting is applied only when neither the system property nor the environment variable of
+ * the same name is set, so users and tests can still override it.
  */
 public final class DjlRuntime {
 

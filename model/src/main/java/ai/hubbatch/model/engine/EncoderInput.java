@@ -36,7 +36,9 @@ enum EncoderInput {
       }
     }
     throw new IllegalArgumentException(
-        "The model takes an input named '" + name + "'; hubbatch feeds input_ids, "
+        "The model takes an input named '"
+            + name
+            + "'; hubbatch feeds input_ids, "
             + "attention_mask and token_type_ids");
   }
 }

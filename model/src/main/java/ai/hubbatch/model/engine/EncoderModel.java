@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An encoder (BERT-style) model loaded on one engine: token ids in, hidden states or logits out.
  *
- * <p>Thread-safe and meant to be shared: one per JVM. Each thread runs it through its own
- * {@link EncoderSession}, as DJL predictors are not thread-safe.
+ * <p>Thread-safe and meant to be shared: one per JVM. Each thread runs it through its own {@link
+ * EncoderSession}, as DJL predictors are not thread-safe.
  */
 public final class EncoderModel implements AutoCloseable {
 
@@ -47,9 +47,12 @@ public final class EncoderModel implements AutoCloseable {
       throws IOException {
     DjlRuntime.configure();
     Path weights =
-        engine.weights(folder)
-            .orElseThrow(() -> new IllegalArgumentException(
-                "No " + engine.djlName() + " weights in " + folder));
+        engine
+            .weights(folder)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "No " + engine.djlName() + " weights in " + folder));
     Device device = device(engine, settings.device());
     Map<String, String> options = new HashMap<>();
     if (settings.intraOpThreads() > 0) {
@@ -135,8 +138,7 @@ public final class EncoderModel implements AutoCloseable {
       return Device.gpu();
     }
     if (requested.equals("gpu")) {
-      LOG.warn(
-          "GPU requested but the {} engine sees none: running on CPU", engine.djlName());
+      LOG.warn("GPU requested but the {} engine sees none: running on CPU", engine.djlName());
     }
     return Device.cpu();
   }

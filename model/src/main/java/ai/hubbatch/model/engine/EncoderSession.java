@@ -4,9 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.util.List;
 
-/**
- * One thread's handle on an {@link EncoderModel}. Not thread-safe: each thread opens its own.
- */
+/** One thread's handle on an {@link EncoderModel}. Not thread-safe: each thread opens its own. */
 public final class EncoderSession implements AutoCloseable {
 
   private final Predictor<TokenBatch, List<Tensor>> predictor;

@@ -13,26 +13,29 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The DJL engines hubbatch runs, and how each one's weights are found in a model repository,
- * on the disk or in a Hub listing, so only one weight format is ever downloaded.
+ * The DJL engines hubbatch runs, and how each one's weights are found in a model repository, on the
+ * disk or in a Hub listing, so only one weight format is ever downloaded.
  */
 public enum EngineKind {
   /** TorchScript ({@code *.pt}, as exported for DJL or by {@code torch.jit.trace}) on libtorch. */
   PYTORCH("PyTorch"),
   /**
-   * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it
-   * out, or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx},
-   * {@code decoder_model_merged.onnx}, or {@code decoder_model.onnx} with
-   * {@code decoder_with_past_model.onnx}), each with its external data files.
+   * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it out,
+   * or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx}, {@code
+   * decoder_model_merged.onnx}, or {@code decoder_model.onnx} with {@code
+   * decoder_with_past_model.onnx}), each with its external data files.
    */
   ONNX_RUNTIME("OnnxRuntime");
 
   /** Training checkpoints that share TorchScript's extension but hold no model. */
   private static final Pattern CHECKPOINT_STATE =
       Pattern.compile("(optimizer|scheduler|scaler|rng_state.*)\\.pt");
+
   /** Weights hubbatch cannot run, named in the error that says what to do instead. */
-  private static final Pattern CHECKPOINT_WEIGHTS = Pattern.compile(
-      "([^/]*/)?(.*\\.safetensors|pytorch_model.*\\.bin|tf_model\\.h5|flax_model\\.msgpack)");
+  private static final Pattern CHECKPOINT_WEIGHTS =
+      Pattern.compile(
+          "([^/]*/)?(.*\\.safetensors|pytorch_model.*\\.bin|tf_model\\.h5|flax_model\\.msgpack)");
+
   private static final int FILES_SHOWN = 20;
 
   private final String djlName;
@@ -47,8 +50,8 @@ public enum EngineKind {
   }
 
   /**
-   * Parses a user's engine name: {@code pytorch}, {@code torchscript}, {@code onnx},
-   * {@code onnxruntime}, case-insensitive.
+   * Parses a user's engine name: {@code pytorch}, {@code torchscript}, {@code onnx}, {@code
+   * onnxruntime}, case-insensitive.
    */
   public static EngineKind parse(String name) {
     switch (name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "")) {
@@ -81,7 +84,8 @@ public enum EngineKind {
       return all.stream()
           .filter(f -> f.endsWith(".pt") && !f.contains("/"))
           .filter(f -> !CHECKPOINT_STATE.matcher(f).matches())
-          .limit(1).collect(Collectors.toList());
+          .limit(1)
+          .collect(Collectors.toList());
     }
     for (String folder : List.of("onnx/", "")) {
       if (all.contains(folder + "model.onnx")) {
@@ -116,28 +120,34 @@ public enum EngineKind {
   /**
    * Picks the engine for a model folder: TorchScript first, then ONNX, unless the user chose one.
    *
-   * @throws IllegalArgumentException naming the files found and the ways out when neither
-   *     format is there
+   * @throws IllegalArgumentException naming the files found and the ways out when neither format is
+   *     there
    */
   public static EngineKind select(ModelFolder folder, Optional<EngineKind> requested) {
     return select(folder.listFiles(), requested, folder.displayName());
   }
 
   /**
-   * Picks the engine for a repository from its file listing: TorchScript first, then ONNX,
-   * unless the user chose one.
+   * Picks the engine for a repository from its file listing: TorchScript first, then ONNX, unless
+   * the user chose one.
    *
    * @param model the model's name, for messages
-   * @throws IllegalArgumentException naming the model, the files found and the ways out when
-   *     the repository has no weights the engine runs
+   * @throws IllegalArgumentException naming the model, the files found and the ways out when the
+   *     repository has no weights the engine runs
    */
-  public static EngineKind select(Collection<String> files, Optional<EngineKind> requested,
-      String model) {
+  public static EngineKind select(
+      Collection<String> files, Optional<EngineKind> requested, String model) {
     if (requested.isPresent()) {
       EngineKind kind = requested.get();
       if (kind.weightFiles(files).isEmpty()) {
-        throw new IllegalArgumentException("The model " + model + " has no " + kind.formatName()
-            + " weights. Files found: " + shown(files) + ".");
+        throw new IllegalArgumentException(
+            "The model "
+                + model
+                + " has no "
+                + kind.formatName()
+                + " weights. Files found: "
+                + shown(files)
+                + ".");
       }
       return kind;
     }
@@ -146,17 +156,25 @@ public enum EngineKind {
         return kind;
       }
     }
-    List<String> checkpoints = files.stream()
-        .filter(f -> CHECKPOINT_WEIGHTS.matcher(f).matches()).sorted().toList();
-    throw new IllegalArgumentException("The model " + model + " has neither TorchScript (*.pt) "
-        + "nor ONNX (onnx/model.onnx, model.onnx, or optimum's encoder_model.onnx and "
-        + "decoder_model_merged.onnx) weights"
-        + (checkpoints.isEmpty() ? "" : "; it has only " + shown(checkpoints)
-            + ", which hubbatch does not run")
-        + ". Files found: " + shown(files) + ". Point at a revision (HF_MODEL_REVISION) or a "
-        + "mirror repository that has an ONNX export (many models have one under onnx-community/"
-        + " or Xenova/), or export one (optimum-cli export onnx --model " + model + " <folder>) "
-        + "and pass --model <folder>.");
+    List<String> checkpoints =
+        files.stream().filter(f -> CHECKPOINT_WEIGHTS.matcher(f).matches()).sorted().toList();
+    throw new IllegalArgumentException(
+        "The model "
+            + model
+            + " has neither TorchScript (*.pt) "
+            + "nor ONNX (onnx/model.onnx, model.onnx, or optimum's encoder_model.onnx and "
+            + "decoder_model_merged.onnx) weights"
+            + (checkpoints.isEmpty()
+                ? ""
+                : "; it has only " + shown(checkpoints) + ", which hubbatch does not run")
+            + ". Files found: "
+            + shown(files)
+            + ". Point at a revision (HF_MODEL_REVISION) or a mirror repository that has an ONNX"
+            + " export (many models have one under onnx-community/ or Xenova/), or export one"
+            + " (optimum-cli export onnx --model "
+            + model
+            + " <folder>) "
+            + "and pass --model <folder>.");
   }
 
   private static List<String> withExternalData(Set<String> all, List<String> onnx) {
@@ -164,7 +182,8 @@ public enum EngineKind {
     for (String model : onnx) {
       files.add(model);
       // Models over 2 GB keep their tensors beside the graph: model.onnx_data, model.onnx.data.
-      all.stream().filter(f -> f.startsWith(model + "_data") || f.equals(model + ".data"))
+      all.stream()
+          .filter(f -> f.startsWith(model + "_data") || f.equals(model + ".data"))
           .forEach(files::add);
     }
     return files;
@@ -172,12 +191,14 @@ public enum EngineKind {
 
   private static String shown(Collection<String> files) {
     List<String> sorted = files.stream().sorted().toList();
-    return sorted.size() <= FILES_SHOWN ? sorted.toString()
+    return sorted.size() <= FILES_SHOWN
+        ? sorted.toString()
         : sorted.subList(0, FILES_SHOWN) + " and " + (sorted.size() - FILES_SHOWN) + " more";
   }
 
   private String formatName() {
-    return this == PYTORCH ? "TorchScript (*.pt)"
+    return this == PYTORCH
+        ? "TorchScript (*.pt)"
         : "ONNX (onnx/model.onnx, model.onnx, or optimum's encoder/decoder files)";
   }
 }

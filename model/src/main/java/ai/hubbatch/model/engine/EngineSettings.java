@@ -4,8 +4,7 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * How an engine runs: device and thread pools. Zero thread counts leave the engine's own
- * default.
+ * How an engine runs: device and thread pools. Zero thread counts leave the engine's own default.
  *
  * @param device {@code cpu}, {@code gpu} or {@code auto}
  * @param intraOpThreads threads one operator may use

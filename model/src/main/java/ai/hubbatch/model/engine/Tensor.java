@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /**
  * A model output copied into the Java heap: row-major floats with a shape. Engine-neutral, so
- * post-processing never touches engine arrays (DJL's ONNX Runtime arrays have almost no
- * operators).
+ * post-processing never touches engine arrays (DJL's ONNX Runtime arrays have almost no operators).
  *
  * @param name the output name ({@code last_hidden_state}, {@code logits}, ...) or its index
  * @param shape the dimensions, batch first

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Token sequences padded to one length, ready for an encoder: {@code input_ids},
- * {@code attention_mask} and {@code token_type_ids} as int64 {@code [batch, length]}.
+ * Token sequences padded to one length, ready for an encoder: {@code input_ids}, {@code
+ * attention_mask} and {@code token_type_ids} as int64 {@code [batch, length]}.
  *
  * <p>Padding is on the right with id {@code padId}, mask 0 and type 0, as the Hub tokenizers do.
  */

@@ -17,13 +17,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs many requests through the model together: each request is tokenized once
- * ({@link #prepare}), then the sequences of all pending requests are sorted by length and cut
- * into token-budget batches ({@link #complete}).
+ * Runs many requests through the model together: each request is tokenized once ({@link #prepare}),
+ * then the sequences of all pending requests are sorted by length and cut into token-budget batches
+ * ({@link #complete}).
  *
- * <p>A bad request never fails its neighbours: preparation errors stay with their request, and
- * when the engine fails on a batch the batch is split in halves and retried until the failing
- * sequence is alone, so only its request fails.
+ * <p>A bad request never fails its neighbours: preparation errors stay with their request, and when
+ * the engine fails on a batch the batch is split in halves and retried until the failing sequence
+ * is alone, so only its request fails.
  *
  * <p>Not thread-safe: one per thread, like the engine session it holds.
  */
@@ -35,7 +35,11 @@ public final class BatchPredictor implements AutoCloseable {
   private final BatchLimits limits;
   private final InferenceListener listener;
 
-  BatchPredictor(Task<?> task, long padId, EncoderSession session, BatchLimits limits,
+  BatchPredictor(
+      Task<?> task,
+      long padId,
+      EncoderSession session,
+      BatchLimits limits,
       InferenceListener listener) {
     this.task = task;
     this.padId = padId;
@@ -110,8 +114,12 @@ public final class BatchPredictor implements AutoCloseable {
   }
 
   private static BatchReport report(TokenBatch tokens, long start, boolean failed) {
-    return new BatchReport(tokens.size(), tokens.realTokens(), tokens.paddedTokens(),
-        System.nanoTime() - start, failed);
+    return new BatchReport(
+        tokens.size(),
+        tokens.realTokens(),
+        tokens.paddedTokens(),
+        System.nanoTime() - start,
+        failed);
   }
 
   static String internalError(RuntimeException e) {
@@ -124,9 +132,8 @@ public final class BatchPredictor implements AutoCloseable {
   }
 
   /**
-   * The sequences of one {@link #complete} call and their owners' progress. A request is
-   * answered as soon as its last sequence is back, so batch outputs are not held longer than
-   * needed.
+   * The sequences of one {@link #complete} call and their owners' progress. A request is answered
+   * as soon as its last sequence is back, so batch outputs are not held longer than needed.
    */
   private static final class Work {
     private final List<PendingRequest> requests;

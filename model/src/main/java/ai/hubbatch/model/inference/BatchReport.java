@@ -9,5 +9,5 @@ package ai.hubbatch.model.inference;
  * @param nanos time in the engine
  * @param failed whether the engine failed on it
  */
-public record BatchReport(int sequences, int realTokens, int paddedTokens, long nanos,
-    boolean failed) {}
+public record BatchReport(
+    int sequences, int realTokens, int paddedTokens, long nanos, boolean failed) {}

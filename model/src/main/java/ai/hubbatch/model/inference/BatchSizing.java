@@ -9,9 +9,9 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * The batch limits a job asked for, where an unset limit is derived from the device the model
- * runs on and the model's size. Workers resolve it themselves, so a GPU worker sizes its batches
- * for its GPU even when the launcher has none.
+ * The batch limits a job asked for, where an unset limit is derived from the device the model runs
+ * on and the model's size. Workers resolve it themselves, so a GPU worker sizes its batches for its
+ * GPU even when the launcher has none.
  *
  * @param maxSequences sequences per batch, or null to derive
  * @param maxPaddedTokens padded tokens per batch, or null to derive
@@ -20,16 +20,20 @@ public record BatchSizing(Integer maxSequences, Integer maxPaddedTokens) impleme
 
   /** Tokens per CPU core per batch: enough to amortise a call, short enough to keep latency. */
   static final int CPU_TOKENS_PER_CORE = 4096;
+
   /**
-   * Sequences per CPU batch. Few, because on a CPU padding costs what real tokens cost and a
-   * call of eight sequences already keeps the cores busy: on the bench input (2 cores, ONNX
-   * Runtime) batches of 8 padded 1% of tokens and ran 1.13x the records/s of batches of 32,
-   * which padded 5%, with 0.7x the peak memory.
+   * Sequences per CPU batch. Few, because on a CPU padding costs what real tokens cost and a call
+   * of eight sequences already keeps the cores busy: on the bench input (2 cores, ONNX Runtime)
+   * batches of 8 padded 1% of tokens and ran 1.13x the records/s of batches of 32, which padded 5%,
+   * with 0.7x the peak memory.
    */
   static final int CPU_SEQUENCES = 8;
+
   static final int GPU_MIN_SEQUENCES = 32;
+
   /** Share of free GPU memory one batch's activations may take. */
   static final double GPU_MEMORY_SHARE = 0.4;
+
   static final int GPU_MAX_TOKENS = 1 << 18;
   static final int GPU_MAX_SEQUENCES = 512;
 
@@ -61,12 +65,19 @@ public record BatchSizing(Integer maxSequences, Integer maxPaddedTokens) impleme
   /** One line for the start of a job: the limits and where they came from. */
   public String describe(LoadedModel model) {
     BatchLimits limits = resolve(model);
-    String source = maxSequences != null && maxPaddedTokens != null
-        ? "as given" : reason(model) + (maxSequences != null || maxPaddedTokens != null
-            ? ", with the options given" : "");
-    return String.format(Locale.ROOT,
-        "batches of up to %d sequences and %d padded tokens (%s)", limits.maxSequences(),
-        limits.maxPaddedTokens(), source);
+    String source =
+        maxSequences != null && maxPaddedTokens != null
+            ? "as given"
+            : reason(model)
+                + (maxSequences != null || maxPaddedTokens != null
+                    ? ", with the options given"
+                    : "");
+    return String.format(
+        Locale.ROOT,
+        "batches of up to %d sequences and %d padded tokens (%s)",
+        limits.maxSequences(),
+        limits.maxPaddedTokens(),
+        source);
   }
 
   private static BatchLimits derive(LoadedModel model) {
@@ -95,9 +106,9 @@ public record BatchSizing(Integer maxSequences, Integer maxPaddedTokens) impleme
   }
 
   /**
-   * On a CPU the engine parallelises each operator over the cores, so larger batches do not
-   * raise throughput and their padding lowers it; the budget grows with the cores so each call
-   * has work for all of them.
+   * On a CPU the engine parallelises each operator over the cores, so larger batches do not raise
+   * throughput and their padding lowers it; the budget grows with the cores so each call has work
+   * for all of them.
    */
   static BatchLimits forCpu(int cores) {
     int tokens = Math.max(2, Math.min(cores, 8)) * CPU_TOKENS_PER_CORE;
@@ -105,10 +116,9 @@ public record BatchSizing(Integer maxSequences, Integer maxPaddedTokens) impleme
   }
 
   /**
-   * On a GPU throughput grows with the batch until memory runs out, so the budget is what a
-   * share of the free memory holds: per token, fp32 activations of the widest layers (hidden
-   * states, attention projections, the feed-forward block) and one row of attention scores per
-   * head.
+   * On a GPU throughput grows with the batch until memory runs out, so the budget is what a share
+   * of the free memory holds: per token, fp32 activations of the widest layers (hidden states,
+   * attention projections, the feed-forward block) and one row of attention scores per head.
    */
   static BatchLimits forGpu(ModelFolder folder, long freeBytes, int maxLength) {
     JsonNode config = folder.config();

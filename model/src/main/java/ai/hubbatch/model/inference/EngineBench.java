@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * Engine-only measurements for {@code hubbatch bench}: the batches a {@link BatchPredictor} would
  * form from the same requests, timed around the engine call alone; the same batches with their
- * padding taken away, which is the most any batching policy could reach; and batches cut in
- * arrival order under the same limits, the baseline that length sorting improves on.
+ * padding taken away, which is the most any batching policy could reach; and batches cut in arrival
+ * order under the same limits, the baseline that length sorting improves on.
  */
 public final class EngineBench {
 
@@ -56,19 +56,25 @@ public final class EngineBench {
    *
    * @param window requests per sort window, as a worker's sort buffer holds them
    */
-  public static Figures measure(LoadedModel model, List<PendingRequest> requests,
-      BatchLimits limits, int window, Batches batches) {
-    return run(model, plan(requests, limits, window, batches == Batches.ARRIVAL_ORDER),
+  public static Figures measure(
+      LoadedModel model,
+      List<PendingRequest> requests,
+      BatchLimits limits,
+      int window,
+      Batches batches) {
+    return run(
+        model,
+        plan(requests, limits, window, batches == Batches.ARRIVAL_ORDER),
         batches == Batches.ZERO_PADDING);
   }
 
-  private static List<List<TokenizedText>> plan(List<PendingRequest> requests, BatchLimits limits,
-      int window, boolean arrivalOrder) {
+  private static List<List<TokenizedText>> plan(
+      List<PendingRequest> requests, BatchLimits limits, int window, boolean arrivalOrder) {
     List<List<TokenizedText>> batches = new ArrayList<>();
     for (int start = 0; start < requests.size(); start += window) {
       List<TokenizedText> sequences = new ArrayList<>();
-      for (PendingRequest request : requests.subList(start,
-          Math.min(requests.size(), start + window))) {
+      for (PendingRequest request :
+          requests.subList(start, Math.min(requests.size(), start + window))) {
         if (!request.failed()) {
           sequences.addAll(request.prepared().sequences());
         }
@@ -94,7 +100,8 @@ public final class EngineBench {
     while (start < lengths.length) {
       int end = start + 1;
       int longest = lengths[start];
-      while (end < lengths.length && end - start < limits.maxSequences()
+      while (end < lengths.length
+          && end - start < limits.maxSequences()
           && (long) Math.max(longest, lengths[end]) * (end - start + 1)
               <= limits.maxPaddedTokens()) {
         longest = Math.max(longest, lengths[end]);
@@ -110,8 +117,8 @@ public final class EngineBench {
     return batches;
   }
 
-  private static Figures run(LoadedModel model, List<List<TokenizedText>> batches,
-      boolean equalLengths) {
+  private static Figures run(
+      LoadedModel model, List<List<TokenizedText>> batches, boolean equalLengths) {
     long padId = model.tokenizer().padId();
     long sequences = 0;
     long real = 0;

@@ -1,8 +1,8 @@
 package ai.hubbatch.model.inference;
 
 /**
- * Hears about every engine call, to feed metrics. Called on the predicting thread; must be
- * quick and must not throw.
+ * Hears about every engine call, to feed metrics. Called on the predicting thread; must be quick
+ * and must not throw.
  */
 @FunctionalInterface
 public interface InferenceListener {

@@ -26,8 +26,12 @@ public final class LoadedModel implements AutoCloseable {
   private final EncoderModel encoder;
   private final long loadMillis;
 
-  private LoadedModel(ModelFolder folder, Task<?> task, TextTokenizer tokenizer,
-      EncoderModel encoder, long loadMillis) {
+  private LoadedModel(
+      ModelFolder folder,
+      Task<?> task,
+      TextTokenizer tokenizer,
+      EncoderModel encoder,
+      long loadMillis) {
     this.folder = folder;
     this.task = task;
     this.tokenizer = tokenizer;
@@ -49,8 +53,10 @@ public final class LoadedModel implements AutoCloseable {
     LocatedModel located =
         ModelLocator.fromEnvironment().locate(spec.model(), spec.revision(), requested);
     ModelFolder folder = located.folder();
-    String taskName = spec.task() != null ? TaskInference.canonical(spec.task())
-        : TaskInference.infer(folder, located.pipelineTagIfAny());
+    String taskName =
+        spec.task() != null
+            ? TaskInference.canonical(spec.task())
+            : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
     EngineKind engine = EngineKind.select(folder, requested);
     TextTokenizer tokenizer = TextTokenizer.load(folder, factory.maxLength(folder));
@@ -93,9 +99,16 @@ public final class LoadedModel implements AutoCloseable {
 
   /** One line for logs: model, task, engine, device. */
   public String describe() {
-    return folder.displayName() + " (task " + task.name() + ", engine "
-        + encoder.engine().djlName() + ", device " + encoder.device() + ", max "
-        + tokenizer.maxLength() + " tokens)";
+    return folder.displayName()
+        + " (task "
+        + task.name()
+        + ", engine "
+        + encoder.engine().djlName()
+        + ", device "
+        + encoder.device()
+        + ", max "
+        + tokenizer.maxLength()
+        + " tokens)";
   }
 
   @Override

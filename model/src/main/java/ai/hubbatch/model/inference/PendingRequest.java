@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A request tokenized and waiting for the model, or one that already failed in preparation.
- * Made by {@link BatchPredictor#prepare}; tokenized once, never again.
+ * A request tokenized and waiting for the model, or one that already failed in preparation. Made by
+ * {@link BatchPredictor#prepare}; tokenized once, never again.
  */
 public final class PendingRequest {
 
@@ -58,8 +58,8 @@ public final class PendingRequest {
   }
 
   @SuppressWarnings("unchecked")
-  private static <S> JsonNode respond(Task<S> task, Prepared<?> prepared,
-      List<SequenceOutput> outputs) {
+  private static <S> JsonNode respond(
+      Task<S> task, Prepared<?> prepared, List<SequenceOutput> outputs) {
     return task.respond(((Prepared<S>) prepared).state(), outputs);
   }
 }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One loaded model per spec per JVM, shared by every thread and every copy of a pipeline step,
- * so a runner that makes several DoFn instances does not load the weights several times.
- * Models live until the JVM exits.
+ * One loaded model per spec per JVM, shared by every thread and every copy of a pipeline step, so a
+ * runner that makes several DoFn instances does not load the weights several times. Models live
+ * until the JVM exits.
  */
 public final class SharedModels {
 

@@ -5,26 +5,26 @@ import java.nio.file.Paths;
 import java.util.Optional;
 
 /**
- * Where models are kept once fetched: hubbatch's own cache ({@code $HUBBATCH_CACHE}, else XDG)
- * and the Hugging Face Hub cache that huggingface_hub shares with every Python tool.
+ * Where models are kept once fetched: hubbatch's own cache ({@code $HUBBATCH_CACHE}, else XDG) and
+ * the Hugging Face Hub cache that huggingface_hub shares with every Python tool.
  */
 public final class CacheFolders {
 
   private CacheFolders() {}
 
   /**
-   * {@code $HUBBATCH_CACHE}, else {@code $XDG_CACHE_HOME/hubbatch}, else
-   * {@code ~/.cache/hubbatch}.
+   * {@code $HUBBATCH_CACHE}, else {@code $XDG_CACHE_HOME/hubbatch}, else {@code ~/.cache/hubbatch}.
    */
   public static Path hubbatch() {
-    return Settings.get("HUBBATCH_CACHE").map(CacheFolders::expand)
+    return Settings.get("HUBBATCH_CACHE")
+        .map(CacheFolders::expand)
         .orElseGet(() -> xdgCache().resolve("hubbatch"));
   }
 
   /**
-   * The Hub cache as huggingface_hub finds it: {@code $HF_HUB_CACHE}, else the legacy
-   * {@code $HUGGINGFACE_HUB_CACHE}, else {@code $HF_HOME/hub}, else
-   * {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub}.
+   * The Hub cache as huggingface_hub finds it: {@code $HF_HUB_CACHE}, else the legacy {@code
+   * $HUGGINGFACE_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code
+   * $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub}.
    */
   public static Path huggingFaceHub() {
     Optional<String> explicit =
@@ -32,13 +32,16 @@ public final class CacheFolders {
     if (explicit.isPresent()) {
       return expand(explicit.get());
     }
-    Path home = Settings.get("HF_HOME").map(CacheFolders::expand)
-        .orElseGet(() -> xdgCache().resolve("huggingface"));
+    Path home =
+        Settings.get("HF_HOME")
+            .map(CacheFolders::expand)
+            .orElseGet(() -> xdgCache().resolve("huggingface"));
     return home.resolve("hub");
   }
 
   private static Path xdgCache() {
-    return Settings.get("XDG_CACHE_HOME").map(CacheFolders::expand)
+    return Settings.get("XDG_CACHE_HOME")
+        .map(CacheFolders::expand)
         .orElseGet(() -> Paths.get(System.getProperty("user.home"), ".cache"));
   }
 

@@ -60,16 +60,21 @@ public final class DefaultModel {
   }
 
   /**
-   * The default model with TorchScript weights for the PyTorch engine instead of ONNX: the same
-   * Hub files next to {@code pt}, in a sibling of the ONNX folder.
+   * The default model with TorchScript weights for the PyTorch engine instead of ONNX: the same Hub
+   * files next to {@code pt}, in a sibling of the ONNX folder.
    *
    * @param pt a TorchScript conversion of the default model's weights
    * @throws IllegalArgumentException if {@code pt} does not exist, saying how to make it
    */
   public static synchronized ModelFolder withTorchScript(Path pt) {
     if (!Files.isRegularFile(pt)) {
-      throw new IllegalArgumentException("No TorchScript copy of " + ID + " at " + pt + ": make "
-          + "one with scripts/torchscript-default-model.sh (needs python3-torch, python3-onnx)");
+      throw new IllegalArgumentException(
+          "No TorchScript copy of "
+              + ID
+              + " at "
+              + pt
+              + ": make one with scripts/torchscript-default-model.sh (needs python3-torch,"
+              + " python3-onnx)");
     }
     ModelFolder onnx = folder();
     Path target = onnx.path().resolveSibling(onnx.path().getFileName() + "-torchscript");
@@ -131,8 +136,8 @@ public final class DefaultModel {
   }
 
   /**
-   * A key that changes whenever any shipped file changes: the small files' bytes and the
-   * weights' size, so a new hubbatch never reuses an older copy.
+   * A key that changes whenever any shipped file changes: the small files' bytes and the weights'
+   * size, so a new hubbatch never reuses an older copy.
    */
   private static String version() throws IOException {
     try {

@@ -7,13 +7,13 @@ import java.util.Optional;
  * very same files: {@code ModelLocator.locate(reference, revision, engine)} gives them back.
  *
  * @param folder the model's Hub-layout folder
- * @param reference the model as a worker names it: a Hub id, an absolute path, an archive URI,
- *     or empty for the bundled default model
+ * @param reference the model as a worker names it: a Hub id, an absolute path, an archive URI, or
+ *     empty for the bundled default model
  * @param revision the Hub commit, or {@code sha256:<hex>} of an archive; null for a folder
  * @param pipelineTag the Hub's {@code pipeline_tag}, when the Hub gave one
  */
-public record LocatedModel(ModelFolder folder, String reference, String revision,
-    String pipelineTag) {
+public record LocatedModel(
+    ModelFolder folder, String reference, String revision, String pipelineTag) {
 
   public Optional<String> pipelineTagIfAny() {
     return Optional.ofNullable(pipelineTag);
@@ -25,7 +25,9 @@ public record LocatedModel(ModelFolder folder, String reference, String revision
     if (revision == null) {
       return name;
     }
-    return name + (revision.startsWith("sha256:") ? " (" + revision.substring(0, 19) + "...)"
-        : "@" + revision);
+    return name
+        + (revision.startsWith("sha256:")
+            ? " (" + revision.substring(0, 19) + "...)"
+            : "@" + revision);
   }
 }

@@ -25,9 +25,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * A {@code model.tar.gz}, as SageMaker packs models, extracted safely into a cache folder named
- * by the archive's sha256, so the same archive is extracted once and a job's workers can check
- * they run the same bytes.
+ * A {@code model.tar.gz}, as SageMaker packs models, extracted safely into a cache folder named by
+ * the archive's sha256, so the same archive is extracted once and a job's workers can check they
+ * run the same bytes.
  *
  * <pre>{@code
  * Path folder = ModelArchive.inCache(CacheFolders.hubbatch().resolve("archives"))
@@ -37,13 +37,14 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * <p>Only folders and regular files are extracted. The archive is rejected whole, and nothing is
  * left behind, when an entry would land outside the target (an absolute path, a {@code ..}
  * segment), when it holds a link, a device or a sparse file, or when it exceeds the size or
- * entry-count limits or the free disk space. Extraction goes to a temporary sibling that is
- * renamed into place when complete.
+ * entry-count limits or the free disk space. Extraction goes to a temporary sibling that is renamed
+ * into place when complete.
  */
 public final class ModelArchive {
 
   /** The most bytes an archive may extract to by default: 256 GiB. */
   public static final long DEFAULT_MAX_BYTES = 256L << 30;
+
   /** The most entries an archive may hold by default. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -88,8 +89,8 @@ public final class ModelArchive {
   }
 
   /**
-   * Extracts an archive, or finds its earlier extraction. The model folder is the archive's
-   * root, or its only folder when it holds nothing else ({@code tar czf model.tar.gz model/}).
+   * Extracts an archive, or finds its earlier extraction. The model folder is the archive's root,
+   * or its only folder when it holds nothing else ({@code tar czf model.tar.gz model/}).
    *
    * @throws IllegalArgumentException if the archive is unsafe, too large or not a tar.gz
    */
@@ -111,7 +112,8 @@ public final class ModelArchive {
       unpack(archive, staging);
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException
+      } catch (FileAlreadyExistsException
+          | DirectoryNotEmptyException
           | AtomicMoveNotSupportedException e) {
         // Another run extracted the same bytes first.
         if (!Files.isDirectory(target)) {
@@ -128,9 +130,10 @@ public final class ModelArchive {
     long free = Files.getFileStore(staging).getUsableSpace();
     long bytes = 0;
     int entries = 0;
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new GzipCompressorInputStream(
-            new BufferedInputStream(Files.newInputStream(archive)), true))) {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            new GzipCompressorInputStream(
+                new BufferedInputStream(Files.newInputStream(archive)), true))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String name = entry.getName();
@@ -138,9 +141,14 @@ public final class ModelArchive {
           throw rejected(archive, "it holds more than " + maxEntries + " entries");
         }
         if (entry.isSymbolicLink() || entry.isLink()) {
-          throw rejected(archive, "it holds a link (" + name + " -> " + entry.getLinkName()
-              + "); hubbatch extracts only folders and regular files, so rebuild it with "
-              + "tar --dereference (-h)");
+          throw rejected(
+              archive,
+              "it holds a link ("
+                  + name
+                  + " -> "
+                  + entry.getLinkName()
+                  + "); hubbatch extracts only folders and regular files, so rebuild it with "
+                  + "tar --dereference (-h)");
         }
         if (!entry.isDirectory() && !entry.isFile() || entry.isSparse()) {
           throw rejected(archive, "its entry " + name + " is neither a folder nor a regular file");
@@ -155,8 +163,8 @@ public final class ModelArchive {
           throw rejected(archive, "it extracts to more than " + maxBytes + " bytes");
         }
         if (bytes > free) {
-          throw rejected(archive, "it extracts to more than the " + free + " bytes free under "
-              + root);
+          throw rejected(
+              archive, "it extracts to more than the " + free + " bytes free under " + root);
         }
         Files.createDirectories(path.getParent());
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW)) {
@@ -167,8 +175,7 @@ public final class ModelArchive {
       }
     } catch (IOException e) {
       if (entries == 0) {
-        throw rejected(archive, "it is not a gzip-compressed tar archive (" + e.getMessage()
-            + ")");
+        throw rejected(archive, "it is not a gzip-compressed tar archive (" + e.getMessage() + ")");
       }
       throw e;
     }
@@ -183,9 +190,12 @@ public final class ModelArchive {
     while (relative.startsWith("./")) {
       relative = relative.substring(2);
     }
-    boolean escapes = name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
-        || name.matches("^[A-Za-z]:.*")
-        || List.of(relative.split("/")).contains("..");
+    boolean escapes =
+        name.startsWith("/")
+            || name.contains("\\")
+            || name.indexOf('\0') >= 0
+            || name.matches("^[A-Za-z]:.*")
+            || List.of(relative.split("/")).contains("..");
     Path path = staging.resolve(relative).normalize();
     if (escapes || !path.startsWith(staging)) {
       throw rejected(archive, "its entry " + name + " would land outside the model folder");
@@ -194,8 +204,8 @@ public final class ModelArchive {
   }
 
   private static IllegalArgumentException rejected(Path archive, String why) {
-    return new IllegalArgumentException("The model archive " + archive + " is rejected: " + why
-        + ". Nothing was extracted.");
+    return new IllegalArgumentException(
+        "The model archive " + archive + " is rejected: " + why + ". Nothing was extracted.");
   }
 
   /** The archive's root, or its only entry when that is a folder. */

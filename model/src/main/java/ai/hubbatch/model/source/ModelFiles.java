@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The files of a repository that hubbatch needs, like the Inference Toolkit's framework filter
- * but tighter: the configuration, tokenizer and preprocessor files, and the weights of one
- * engine. Other weight formats, exports and the model card stay on the Hub.
+ * The files of a repository that hubbatch needs, like the Inference Toolkit's framework filter but
+ * tighter: the configuration, tokenizer and preprocessor files, and the weights of one engine.
+ * Other weight formats, exports and the model card stay on the Hub.
  */
 final class ModelFiles {
 

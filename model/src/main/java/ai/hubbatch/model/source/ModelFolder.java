@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A model in the Hugging Face Hub repository layout on the local disk: {@code config.json},
- * {@code tokenizer.json}, weights, and the optional sentence-transformers files.
+ * A model in the Hugging Face Hub repository layout on the local disk: {@code config.json}, {@code
+ * tokenizer.json}, weights, and the optional sentence-transformers files.
  *
  * <p>Instances are immutable views; the JSON files are read once when the folder is opened.
  */

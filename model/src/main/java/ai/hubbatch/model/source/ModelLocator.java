@@ -18,15 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns what a user names as the model into a local Hub-layout folder, wherever the model is
- * kept. In this order:
+ * Turns what a user names as the model into a local Hub-layout folder, wherever the model is kept.
+ * In this order:
  *
  * <ol>
  *   <li>nothing named: the model the environment names, as a SageMaker container finds it (see
  *       {@link #choose});
  *   <li>a name ending in {@code .tar.gz} or {@code .tgz}: a model archive, a local file or a URI
- *       ({@code s3://...}, {@code file://...}) read through {@link RemoteFiles}, extracted
- *       safely into hubbatch's cache;
+ *       ({@code s3://...}, {@code file://...}) read through {@link RemoteFiles}, extracted safely
+ *       into hubbatch's cache;
  *   <li>an existing folder;
  *   <li>a Hub id ({@code org/name}): downloaded into the Hub cache at the revision's commit.
  * </ol>
@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class ModelLocator {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelLocator.class);
+
   /** SageMaker's base folder when {@code SAGEMAKER_BASE_DIR} is unset. */
   private static final String SAGEMAKER_BASE_DIR = "/opt/ml";
+
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]+://.*");
   private static final String SHA256 = "sha256:";
 
@@ -53,8 +55,13 @@ public final class ModelLocator {
   private final Optional<Path> modelDir;
   private final Path unpackedDir;
 
-  private ModelLocator(HubSettings hub, RemoteFiles remote, Path cache, Optional<String> modelId,
-      Optional<Path> modelDir, Path unpackedDir) {
+  private ModelLocator(
+      HubSettings hub,
+      RemoteFiles remote,
+      Path cache,
+      Optional<String> modelId,
+      Optional<Path> modelDir,
+      Path unpackedDir) {
     this.hub = hub;
     this.remote = remote;
     this.cache = cache;
@@ -64,20 +71,30 @@ public final class ModelLocator {
   }
 
   /**
-   * Settings from the environment: the Hub's ({@link HubSettings#fromEnvironment()}),
-   * {@code HF_MODEL_ID}, {@code SM_MODEL_DIR}, {@code SAGEMAKER_BASE_DIR}, hubbatch's cache, and
-   * the {@link RemoteFiles} on the class path.
+   * Settings from the environment: the Hub's ({@link HubSettings#fromEnvironment()}), {@code
+   * HF_MODEL_ID}, {@code SM_MODEL_DIR}, {@code SAGEMAKER_BASE_DIR}, hubbatch's cache, and the
+   * {@link RemoteFiles} on the class path.
    */
   public static ModelLocator fromEnvironment() {
-    RemoteFiles remote = ServiceLoader.load(RemoteFiles.class).findFirst()
-        .orElse((uri, target) -> {
-          throw new IllegalArgumentException("Nothing here reads " + uri + ": remote model "
-              + "archives are read through Apache Beam's file systems, which hubbatch run "
-              + "provides; copy the archive to a local file otherwise.");
-        });
+    RemoteFiles remote =
+        ServiceLoader.load(RemoteFiles.class)
+            .findFirst()
+            .orElse(
+                (uri, target) -> {
+                  throw new IllegalArgumentException(
+                      "Nothing here reads "
+                          + uri
+                          + ": remote model archives are read through Apache Beam's file systems,"
+                          + " which hubbatch run provides; copy the archive to a local file"
+                          + " otherwise.");
+                });
     Path base = Paths.get(Settings.get("SAGEMAKER_BASE_DIR").orElse(SAGEMAKER_BASE_DIR));
-    return new ModelLocator(HubSettings.fromEnvironment(), remote, CacheFolders.hubbatch(),
-        Settings.get("HF_MODEL_ID"), Settings.get("SM_MODEL_DIR").map(Paths::get),
+    return new ModelLocator(
+        HubSettings.fromEnvironment(),
+        remote,
+        CacheFolders.hubbatch(),
+        Settings.get("HF_MODEL_ID"),
+        Settings.get("SM_MODEL_DIR").map(Paths::get),
         base.resolve("model"));
   }
 
@@ -111,8 +128,7 @@ public final class ModelLocator {
 
   /** A copy with this model named when no other is, as {@code HF_MODEL_ID} does; null for none. */
   public ModelLocator withModelId(String value) {
-    return new ModelLocator(hub, remote, cache, Optional.ofNullable(value), modelDir,
-        unpackedDir);
+    return new ModelLocator(hub, remote, cache, Optional.ofNullable(value), modelDir, unpackedDir);
   }
 
   /** A copy that uses this folder when no model is named, as {@code SM_MODEL_DIR} does. */
@@ -127,11 +143,11 @@ public final class ModelLocator {
 
   /**
    * The model a name stands for, in the order of the Hugging Face inference toolkit's SageMaker
-   * containers: the name given; else {@code HF_MODEL_ID}, which the toolkit prefers to the
-   * model SageMaker unpacked; else {@code SM_MODEL_DIR}, which stands in for that unpacked
-   * model's folder, so it comes after {@code HF_MODEL_ID} as that folder does; else
-   * {@code $SAGEMAKER_BASE_DIR/model} ({@code /opt/ml/model}, where SageMaker unpacks
-   * {@code model.tar.gz}) when it holds files; else nothing, for the bundled default model.
+   * containers: the name given; else {@code HF_MODEL_ID}, which the toolkit prefers to the model
+   * SageMaker unpacked; else {@code SM_MODEL_DIR}, which stands in for that unpacked model's
+   * folder, so it comes after {@code HF_MODEL_ID} as that folder does; else {@code
+   * $SAGEMAKER_BASE_DIR/model} ({@code /opt/ml/model}, where SageMaker unpacks {@code
+   * model.tar.gz}) when it holds files; else nothing, for the bundled default model.
    *
    * @param model the model the user named, or null or blank for none
    * @return a name as {@link #locate} takes it (folders as absolute paths), or empty for the
@@ -157,8 +173,8 @@ public final class ModelLocator {
   /**
    * Locates a model, fetching it when needed.
    *
-   * @param model a Hub id, a folder, a model archive (path or URI), or empty or null for the
-   *     model the environment names or else the bundled default model (see {@link #choose})
+   * @param model a Hub id, a folder, a model archive (path or URI), or empty or null for the model
+   *     the environment names or else the bundled default model (see {@link #choose})
    * @param revision for a Hub id, a branch, tag or commit (null: {@code main}); for an archive, the
    *     {@code sha256:<hex>} it must have (what {@link LocatedModel#revision()} gave); else unused
    * @param engine the engine the user chose, or empty; for a Hub id, only its weights download
@@ -175,23 +191,27 @@ public final class ModelLocator {
       return archive(name, revision);
     }
     if (URI_SCHEME.matcher(name).matches()) {
-      throw new IllegalArgumentException("hubbatch reads remote models as model archives: " + name
-          + " does not end in .tar.gz. Pack the model folder (tar czf model.tar.gz -C <folder> .)"
-          + " or give a Hub id or a local folder.");
+      throw new IllegalArgumentException(
+          "hubbatch reads remote models as model archives: "
+              + name
+              + " does not end in .tar.gz. Pack the model folder (tar czf model.tar.gz -C <folder>"
+              + " .) or give a Hub id or a local folder.");
     }
     Path path = Paths.get(name);
     if (Files.isDirectory(path)) {
       return folder(path);
     }
     if (!HubClient.isRepoId(name) || name.startsWith(".")) {
-      throw new IllegalArgumentException("Model folder not found: " + path.toAbsolutePath()
-          + " (nor is it a Hub model id, org/name)");
+      throw new IllegalArgumentException(
+          "Model folder not found: "
+              + path.toAbsolutePath()
+              + " (nor is it a Hub model id, org/name)");
     }
     String rev = revision == null || revision.isBlank() ? "main" : revision.trim();
-    HubSnapshot snapshot = new HubClient(hub).snapshot(name, rev,
-        files -> ModelFiles.needed(files, engine, name));
-    return new LocatedModel(ModelFolder.open(snapshot.folder()), name, snapshot.commit(),
-        snapshot.pipelineTag());
+    HubSnapshot snapshot =
+        new HubClient(hub).snapshot(name, rev, files -> ModelFiles.needed(files, engine, name));
+    return new LocatedModel(
+        ModelFolder.open(snapshot.folder()), name, snapshot.commit(), snapshot.pipelineTag());
   }
 
   private static LocatedModel folder(Path path) {
@@ -202,8 +222,10 @@ public final class ModelLocator {
   /** Extracts an archive once per content; a pinned digest that is cached needs no fetch. */
   private LocatedModel archive(String name, String revision) throws IOException {
     ModelArchive archives = ModelArchive.inCache(cache.resolve("archives"));
-    Optional<String> pinned = Optional.ofNullable(revision).filter(r -> r.startsWith(SHA256))
-        .map(r -> r.substring(SHA256.length()));
+    Optional<String> pinned =
+        Optional.ofNullable(revision)
+            .filter(r -> r.startsWith(SHA256))
+            .map(r -> r.substring(SHA256.length()));
     boolean remoteUri = URI_SCHEME.matcher(name).matches();
     String reference = remoteUri ? name : Paths.get(name).toAbsolutePath().normalize().toString();
     Optional<Path> done = pinned.flatMap(archives::extracted);
@@ -225,8 +247,15 @@ public final class ModelLocator {
       }
       String sha256 = ModelArchive.sha256(local);
       if (pinned.isPresent() && !pinned.get().equals(sha256)) {
-        throw new IllegalArgumentException("The model archive " + name + " changed after the job"
-            + " started (sha256 " + sha256 + ", not " + pinned.get() + "); run the job again.");
+        throw new IllegalArgumentException(
+            "The model archive "
+                + name
+                + " changed after the job"
+                + " started (sha256 "
+                + sha256
+                + ", not "
+                + pinned.get()
+                + "); run the job again.");
       }
       Path folder = archives.extract(local, sha256);
       LOG.info("Model archive {} (sha256 {}) is in {}", name, sha256, folder);

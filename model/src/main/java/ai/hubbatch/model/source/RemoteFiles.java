@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Copies a file named by a URI ({@code s3://bucket/model.tar.gz}, {@code file:///...}) to the
- * local disk. The model module reads no remote storage itself: {@code hubbatch run} provides an
- * implementation over Apache Beam's file systems, found through {@link java.util.ServiceLoader}
- * (a {@code META-INF/services/ai.hubbatch.model.source.RemoteFiles} entry), so every scheme Beam
- * has registered works.
+ * Copies a file named by a URI ({@code s3://bucket/model.tar.gz}, {@code file:///...}) to the local
+ * disk. The model module reads no remote storage itself: {@code hubbatch run} provides an
+ * implementation over Apache Beam's file systems, found through {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/ai.hubbatch.model.source.RemoteFiles} entry), so every scheme Beam has
+ * registered works.
  */
 public interface RemoteFiles {
 

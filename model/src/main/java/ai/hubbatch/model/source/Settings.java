@@ -3,8 +3,8 @@ package ai.hubbatch.model.source;
 import java.util.Optional;
 
 /**
- * Reads hubbatch's settings: a JVM system property of the variable's name wins over the
- * environment variable, so tests and embedding programs can set them without a new process.
+ * Reads hubbatch's settings: a JVM system property of the variable's name wins over the environment
+ * variable, so tests and embedding programs can set them without a new process.
  */
 public final class Settings {
 
@@ -19,8 +19,12 @@ public final class Settings {
   /** Whether a setting says yes, as huggingface_hub reads its flags: 1, ON, YES or TRUE. */
   public static boolean isTrue(String name) {
     return get(name)
-        .map(v -> v.equalsIgnoreCase("1") || v.equalsIgnoreCase("on")
-            || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true"))
+        .map(
+            v ->
+                v.equalsIgnoreCase("1")
+                    || v.equalsIgnoreCase("on")
+                    || v.equalsIgnoreCase("yes")
+                    || v.equalsIgnoreCase("true"))
         .orElse(false);
   }
 }

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Question answering's span search over one window, as transformers' {@code select_starts_ends}
- * and {@code decode_spans}: start and end logits become probabilities over the tokens that may
- * hold an answer, and the best (start, end) pairs no longer than {@code max_answer_len} win.
+ * Question answering's span search over one window, as transformers' {@code select_starts_ends} and
+ * {@code decode_spans}: start and end logits become probabilities over the tokens that may hold an
+ * answer, and the best (start, end) pairs no longer than {@code max_answer_len} win.
  */
 final class AnswerSpans {
 
@@ -24,8 +24,8 @@ final class AnswerSpans {
    * @param ends end logits
    * @param allowed which tokens may be part of an answer (context tokens, and [CLS])
    */
-  static Result select(float[] starts, float[] ends, boolean[] allowed, int topK,
-      int maxAnswerLength) {
+  static Result select(
+      float[] starts, float[] ends, boolean[] allowed, int topK, int maxAnswerLength) {
     double[] start = probabilities(starts, allowed);
     double[] end = probabilities(ends, allowed);
     double nullScore = start[0] * end[0];

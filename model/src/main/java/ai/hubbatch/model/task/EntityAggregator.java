@@ -9,13 +9,13 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * Token classification's post-processing, as transformers' {@code TokenClassificationPipeline}
- * does it: per-token scores become entities, optionally fused into words and entity groups.
+ * Token classification's post-processing, as transformers' {@code TokenClassificationPipeline} does
+ * it: per-token scores become entities, optionally fused into words and entity groups.
  *
- * <p>Strategies: {@code none} (one entity per token), {@code simple} (adjacent tokens with the
- * same tag are grouped; a {@code B-} tag starts a new group), and {@code first}, {@code average},
- * {@code max}, which first make the tokens of one word agree on a label (the first token's, the
- * label of the averaged scores, or that of the token with the highest score) and then group.
+ * <p>Strategies: {@code none} (one entity per token), {@code simple} (adjacent tokens with the same
+ * tag are grouped; a {@code B-} tag starts a new group), and {@code first}, {@code average}, {@code
+ * max}, which first make the tokens of one word agree on a label (the first token's, the label of
+ * the averaged scores, or that of the token with the highest score) and then group.
  */
 final class EntityAggregator {
 
@@ -46,8 +46,7 @@ final class EntityAggregator {
    * @param index the token's position in the sequence, special tokens counted
    * @param subword whether the token continues the previous token's word
    */
-  record PreEntity(String word, double[] scores, int start, int end, int index,
-      boolean subword) {}
+  record PreEntity(String word, double[] scores, int start, int end, int index, boolean subword) {}
 
   /** An entity under construction: a token or a word, with what grouping needs. */
   private record Entity(String label, double score, int index, String word, int start, int end) {}
@@ -60,8 +59,8 @@ final class EntityAggregator {
    * @param labels the label of each score index ({@code id2label})
    * @param join the tokenizer's {@code convert_tokens_to_string}
    */
-  EntityAggregator(Strategy strategy, IntFunction<String> labels,
-      Function<List<String>, String> join) {
+  EntityAggregator(
+      Strategy strategy, IntFunction<String> labels, Function<List<String>, String> join) {
     this.strategy = strategy;
     this.labels = labels;
     this.join = join;
@@ -73,8 +72,14 @@ final class EntityAggregator {
     if (strategy == Strategy.NONE || strategy == Strategy.SIMPLE) {
       for (PreEntity token : tokens) {
         int best = Scores.argmax(token.scores());
-        entities.add(new Entity(labels.apply(best), token.scores()[best], token.index(),
-            token.word(), token.start(), token.end()));
+        entities.add(
+            new Entity(
+                labels.apply(best),
+                token.scores()[best],
+                token.index(),
+                token.word(),
+                token.start(),
+                token.end()));
       }
     } else {
       entities = words(tokens);
@@ -122,28 +127,35 @@ final class EntityAggregator {
       case FIRST:
         scores = tokens.get(0).scores();
         break;
-      case MAX: {
-        PreEntity best = tokens.get(0);
-        for (PreEntity token : tokens) {
-          if (max(token.scores()) > max(best.scores())) {
-            best = token;
+      case MAX:
+        {
+          PreEntity best = tokens.get(0);
+          for (PreEntity token : tokens) {
+            if (max(token.scores()) > max(best.scores())) {
+              best = token;
+            }
+          }
+          scores = best.scores();
+          break;
+        }
+      default:
+        { // AVERAGE
+          scores = new double[tokens.get(0).scores().length];
+          for (PreEntity token : tokens) {
+            for (int i = 0; i < scores.length; i++) {
+              scores[i] += token.scores()[i] / tokens.size();
+            }
           }
         }
-        scores = best.scores();
-        break;
-      }
-      default: { // AVERAGE
-        scores = new double[tokens.get(0).scores().length];
-        for (PreEntity token : tokens) {
-          for (int i = 0; i < scores.length; i++) {
-            scores[i] += token.scores()[i] / tokens.size();
-          }
-        }
-      }
     }
     int best = Scores.argmax(scores);
-    return new Entity(labels.apply(best), scores[best], tokens.get(0).index(), join.apply(pieces),
-        tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+    return new Entity(
+        labels.apply(best),
+        scores[best],
+        tokens.get(0).index(),
+        join.apply(pieces),
+        tokens.get(0).start(),
+        tokens.get(tokens.size() - 1).end());
   }
 
   /** {@code group_entities}: adjacent entities with the same tag, unless one starts with B-. */

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 
 /**
- * {@code feature-extraction}: the token-level hidden states, unpooled, as the transformers
- * pipeline returns them: {@code [1][tokens][hidden]} for a string and
- * {@code [n][1][tokens][hidden]} for a list of n.
+ * {@code feature-extraction}: the token-level hidden states, unpooled, as the transformers pipeline
+ * returns them: {@code [1][tokens][hidden]} for a string and {@code [n][1][tokens][hidden]} for a
+ * list of n.
  */
 final class FeatureExtractionTask extends TextEncoderTask {
 

@@ -19,11 +19,11 @@ import java.util.Set;
 /**
  * {@code fill-mask}: transformers' {@code FillMaskPipeline} over a masked LM's {@code logits}.
  *
- * <p>{@code inputs}: a string or a list of strings, each with at least one of the tokenizer's
- * mask token ({@code [MASK]} for BERT, {@code <mask>} for RoBERTa). Parameters: {@code top_k}
- * (default 5) and {@code targets} (a word or a list: only those are scored; words outside the
- * vocabulary are replaced by their first token). Each mask gets
- * {@code [{"score", "token", "token_str", "sequence"}]}; several masks give a list per mask.
+ * <p>{@code inputs}: a string or a list of strings, each with at least one of the tokenizer's mask
+ * token ({@code [MASK]} for BERT, {@code <mask>} for RoBERTa). Parameters: {@code top_k} (default
+ * 5) and {@code targets} (a word or a list: only those are scored; words outside the vocabulary are
+ * replaced by their first token). Each mask gets {@code [{"score", "token", "token_str",
+ * "sequence"}]}; several masks give a list per mask.
  */
 final class FillMaskTask implements Task<FillMaskTask.State> {
 
@@ -46,8 +46,12 @@ final class FillMaskTask implements Task<FillMaskTask.State> {
   @Override
   public Prepared<State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), NAME, PARAMETERS);
-    String mask = tokenizer.vocabulary().maskToken().orElseThrow(() ->
-        new InvalidRequestException("The tokenizer does not define a `mask_token`."));
+    String mask =
+        tokenizer
+            .vocabulary()
+            .maskToken()
+            .orElseThrow(
+                () -> new InvalidRequestException("The tokenizer does not define a `mask_token`."));
     long maskId = tokenizer.vocabulary().id(mask).getAsLong();
     TextInputs inputs = TextInputs.parse(request.inputs(), NAME);
     List<TokenizedText> sequences = new ArrayList<>();
@@ -118,8 +122,8 @@ final class FillMaskTask implements Task<FillMaskTask.State> {
     return all.size() == 1 ? all.get(0) : all;
   }
 
-  private ArrayNode predictions(State state, float[] logits, int vocab, long[] ids, int mask,
-      boolean singleMask) {
+  private ArrayNode predictions(
+      State state, float[] logits, int vocab, long[] ids, int mask, boolean singleMask) {
     double[] probs = Scores.softmax(logits, mask * vocab, vocab);
     long[] candidates = state.targets();
     if (candidates == null) {

@@ -33,15 +33,20 @@ final class HypothesisTemplate {
       }
     }
     if (!replaced) {
-      throw new InvalidRequestException("The provided hypothesis_template \"" + template
-          + "\" was not able to be formatted with the target labels. Make sure the passed "
-          + "template includes formatting syntax such as {} where the label should go.");
+      throw new InvalidRequestException(
+          "The provided hypothesis_template \""
+              + template
+              + "\" was not able to be formatted with the target labels. Make sure the passed "
+              + "template includes formatting syntax such as {} where the label should go.");
     }
     return out.toString();
   }
 
   private static InvalidRequestException invalid(String template) {
-    return new InvalidRequestException("The hypothesis_template \"" + template + "\" has braces "
-        + "other than one {} where the label goes (write {{ and }} for literal braces)");
+    return new InvalidRequestException(
+        "The hypothesis_template \""
+            + template
+            + "\" has braces "
+            + "other than one {} where the label goes (write {{ and }} for literal braces)");
   }
 }

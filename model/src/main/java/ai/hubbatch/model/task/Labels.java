@@ -36,8 +36,8 @@ final class Labels {
   }
 
   /**
-   * The id of the first label that starts with "entail" in {@code label2id} order, as the
-   * zero-shot pipeline finds it; -1 when there is none.
+   * The id of the first label that starts with "entail" in {@code label2id} order, as the zero-shot
+   * pipeline finds it; -1 when there is none.
    */
   int entailmentId() {
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();

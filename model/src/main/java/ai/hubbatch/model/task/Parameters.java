@@ -11,13 +11,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A request's {@code parameters}, read with the types the transformers pipelines expect. A name
- * the task does not take is an error, as a pipeline's {@code unexpected keyword argument} is.
+ * A request's {@code parameters}, read with the types the transformers pipelines expect. A name the
+ * task does not take is an error, as a pipeline's {@code unexpected keyword argument} is.
  *
- * <p>Every task also takes the pipeline-call arguments that do not change results here:
- * {@code truncation} and {@code padding} (inputs are always truncated at the model's maximum and
- * padded per batch), {@code batch_size} and {@code num_workers} (hubbatch batches across
- * requests itself).
+ * <p>Every task also takes the pipeline-call arguments that do not change results here: {@code
+ * truncation} and {@code padding} (inputs are always truncated at the model's maximum and padded
+ * per batch), {@code batch_size} and {@code num_workers} (hubbatch batches across requests itself).
  */
 final class Parameters {
 

@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /**
  * Sentence-transformers pooling of token embeddings into one vector, with optional L2
- * normalisation, as configured by a model's {@code modules.json} and
- * {@code 1_Pooling/config.json}.
+ * normalisation, as configured by a model's {@code modules.json} and {@code 1_Pooling/config.json}.
  *
  * @param mode how tokens are combined
  * @param normalize whether the vector is scaled to unit length afterwards
@@ -27,8 +26,8 @@ public record Pooling(Mode mode, boolean normalize) {
   public static final Pooling DEFAULT = new Pooling(Mode.MEAN, true);
 
   /**
-   * Reads the folder's sentence-transformers configuration; {@link #DEFAULT} when it has no
-   * {@code modules.json}.
+   * Reads the folder's sentence-transformers configuration; {@link #DEFAULT} when it has no {@code
+   * modules.json}.
    */
   public static Pooling of(ModelFolder folder) {
     JsonNode modules = folder.json("modules.json");

@@ -18,27 +18,39 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * {@code question-answering}: transformers' {@code QuestionAnsweringPipeline} (fast-tokenizer
- * path) over a QA model's {@code start_logits} and {@code end_logits}.
+ * {@code question-answering}: transformers' {@code QuestionAnsweringPipeline} (fast-tokenizer path)
+ * over a QA model's {@code start_logits} and {@code end_logits}.
  *
- * <p>{@code inputs}: {@code {"question": .., "context": ..}} (also as the whole request), a list
- * of those, or one object whose question and context are lists. A context longer than the model
- * is cut into windows of {@code max_seq_len} tokens overlapping by {@code doc_stride}, every
- * window is scored, and the best answers over all windows win. Answers are character spans of
- * the context ({@code start}, {@code end} in code points), widened to whole words unless
- * {@code align_to_words} is false.
+ * <p>{@code inputs}: {@code {"question": .., "context": ..}} (also as the whole request), a list of
+ * those, or one object whose question and context are lists. A context longer than the model is cut
+ * into windows of {@code max_seq_len} tokens overlapping by {@code doc_stride}, every window is
+ * scored, and the best answers over all windows win. Answers are character spans of the context
+ * ({@code start}, {@code end} in code points), widened to whole words unless {@code align_to_words}
+ * is false.
  */
 final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
 
   static final String NAME = "question-answering";
-  private static final Set<String> PARAMETERS = Set.of("top_k", "topk", "doc_stride",
-      "max_answer_len", "max_seq_len", "max_question_len", "handle_impossible_answer",
-      "align_to_words");
+  private static final Set<String> PARAMETERS =
+      Set.of(
+          "top_k",
+          "topk",
+          "doc_stride",
+          "max_answer_len",
+          "max_seq_len",
+          "max_question_len",
+          "handle_impossible_answer",
+          "align_to_words");
 
   record Example(String question, String context, int windows) {}
 
-  record State(List<Example> examples, List<TokenizedText> windows, int topK,
-      int maxAnswerLength, boolean handleImpossible, boolean alignToWords) {}
+  record State(
+      List<Example> examples,
+      List<TokenizedText> windows,
+      int topK,
+      int maxAnswerLength,
+      boolean handleImpossible,
+      boolean alignToWords) {}
 
   private final TextTokenizer tokenizer;
 
@@ -70,16 +82,25 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
       try {
         own = tokenizer.windows(pair[0], pair[1], maxSeqLen, docStride);
       } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("The question leaves no room for the context in "
-            + Math.min(maxSeqLen, tokenizer.maxLength()) + " tokens (max_seq_len) with doc_stride "
-            + docStride + ": " + e.getMessage());
+        throw new InvalidRequestException(
+            "The question leaves no room for the context in "
+                + Math.min(maxSeqLen, tokenizer.maxLength())
+                + " tokens (max_seq_len) with doc_stride "
+                + docStride
+                + ": "
+                + e.getMessage());
       }
       examples.add(new Example(pair[0], pair[1], own.size()));
       windows.addAll(own);
     }
-    State state = new State(examples, windows, topK, maxAnswer,
-        parameters.bool("handle_impossible_answer", false),
-        parameters.bool("align_to_words", true));
+    State state =
+        new State(
+            examples,
+            windows,
+            topK,
+            maxAnswer,
+            parameters.bool("handle_impossible_answer", false),
+            parameters.bool("align_to_words", true));
     return new Prepared<>(windows, state);
   }
 
@@ -91,13 +112,19 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
       }
       return pairs;
     }
-    if (inputs.isObject() && inputs.path("question").isArray()
+    if (inputs.isObject()
+        && inputs.path("question").isArray()
         && inputs.path("context").isArray()) {
       JsonNode questions = inputs.get("question");
       JsonNode contexts = inputs.get("context");
       if (questions.size() != contexts.size() || questions.size() == 0) {
-        throw new InvalidRequestException(NAME + ": \"question\" and \"context\" lists must have "
-            + "the same, non-zero length; got " + questions.size() + " and " + contexts.size());
+        throw new InvalidRequestException(
+            NAME
+                + ": \"question\" and \"context\" lists must have "
+                + "the same, non-zero length; got "
+                + questions.size()
+                + " and "
+                + contexts.size());
       }
       for (int i = 0; i < questions.size(); i++) {
         ObjectNode one = JsonNodeFactory.instance.objectNode();
@@ -113,17 +140,27 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
 
   private static String[] pair(JsonNode item, String where) {
     if (!item.isObject() || !item.has("question") || !item.has("context")) {
-      throw new InvalidRequestException(NAME + " expects \"inputs\" to be "
-          + "{\"question\": \"...\", \"context\": \"...\"} or a list of those, but " + where
-          + " is " + JsonShapes.describe(item));
+      throw new InvalidRequestException(
+          NAME
+              + " expects \"inputs\" to be "
+              + "{\"question\": \"...\", \"context\": \"...\"} or a list of those, but "
+              + where
+              + " is "
+              + JsonShapes.describe(item));
     }
     String[] pair = new String[2];
     String[] keys = {"question", "context"};
     for (int k = 0; k < 2; k++) {
       JsonNode value = item.get(keys[k]);
       if (!value.isTextual()) {
-        throw new InvalidRequestException(NAME + ": `" + keys[k] + "` must be a string, got "
-            + JsonShapes.describe(value) + " in " + where);
+        throw new InvalidRequestException(
+            NAME
+                + ": `"
+                + keys[k]
+                + "` must be a string, got "
+                + JsonShapes.describe(value)
+                + " in "
+                + where);
       }
       if (value.asText().isEmpty()) {
         throw new InvalidRequestException("`" + keys[k] + "` cannot be empty");
@@ -147,20 +184,20 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
         SequenceOutput output = outputs.get(next);
         float[] starts = output.scores(output.indexOf("start_logits", 0));
         float[] ends = output.scores(output.indexOf("end_logits", 1));
-        AnswerSpans.Result result = AnswerSpans.select(starts, ends, allowed(window),
-            state.topK(), state.maxAnswerLength());
+        AnswerSpans.Result result =
+            AnswerSpans.select(
+                starts, ends, allowed(window), state.topK(), state.maxAnswerLength());
         nullScore = Math.min(nullScore, result.nullScore());
         for (Span span : result.spans()) {
           int[] chars = characters(window, span, state.alignToWords());
-          answers.add(answer(span.score(), chars[0], chars[1],
-              context.slice(chars[0], chars[1])));
+          answers.add(answer(span.score(), chars[0], chars[1], context.slice(chars[0], chars[1])));
         }
       }
       if (state.handleImpossible()) {
         answers.add(answer(nullScore, 0, 0, ""));
       }
-      answers.sort(Comparator.comparingDouble((ObjectNode a) -> a.get("score").asDouble())
-          .reversed());
+      answers.sort(
+          Comparator.comparingDouble((ObjectNode a) -> a.get("score").asDouble()).reversed());
       List<ObjectNode> best = answers.subList(0, Math.min(state.topK(), answers.size()));
       if (best.size() == 1) {
         all.add(best.get(0));
@@ -194,8 +231,9 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
     long[] sequences = window.sequenceIds();
     if (alignToWords && words[span.start()] >= 0 && words[span.end()] >= 0) {
       return new int[] {
-          wordEdge(window, words[span.start()], sequences, true),
-          wordEdge(window, words[span.end()], sequences, false)};
+        wordEdge(window, words[span.start()], sequences, true),
+        wordEdge(window, words[span.end()], sequences, false)
+      };
     }
     return new int[] {window.start(span.start()), window.end(span.end())};
   }

@@ -18,10 +18,10 @@ import java.util.Set;
  * {@code sentence-ranking} (aliases {@code text-ranking}, {@code ranking}): a cross-encoder, as the
  * Inference Toolkit's sentence-transformers {@code CrossEncoder} pipeline runs it.
  *
- * <p>Two request forms: pairs, {@code [["query", "doc"], ...]} (or one pair), give
- * {@code {"scores": [..]}}; {@code {"query": "..", "texts": [..], "return_documents": false}}
- * gives {@code {"scores": [{"score", "index"}, ...]}} sorted by score, with {@code "text"} when
- * asked. A one-label model's logit goes through a sigmoid, as CrossEncoder's default activation.
+ * <p>Two request forms: pairs, {@code [["query", "doc"], ...]} (or one pair), give {@code
+ * {"scores": [..]}}; {@code {"query": "..", "texts": [..], "return_documents": false}} gives {@code
+ * {"scores": [{"score", "index"}, ...]}} sorted by score, with {@code "text"} when asked. A
+ * one-label model's logit goes through a sigmoid, as CrossEncoder's default activation.
  */
 final class RankingTask implements Task<RankingTask.State> {
 
@@ -37,8 +37,11 @@ final class RankingTask implements Task<RankingTask.State> {
     this.name = name;
     this.tokenizer = tokenizer;
     JsonNode config = labels.config();
-    String activation = config.path("sentence_transformers").path("activation_fn")
-        .asText(config.path("sbert_ce_default_activation_function").asText(""));
+    String activation =
+        config
+            .path("sentence_transformers")
+            .path("activation_fn")
+            .asText(config.path("sbert_ce_default_activation_function").asText(""));
     this.sigmoid = activation.isEmpty() ? labels.count(1) == 1 : activation.endsWith("Sigmoid");
   }
 
@@ -55,8 +58,7 @@ final class RankingTask implements Task<RankingTask.State> {
       return prepareRanked(inputs);
     }
     JsonNode sentences = inputs.isObject() ? inputs.get("sentences") : inputs;
-    boolean onePair = sentences.isArray() && sentences.size() == 2
-        && sentences.get(0).isTextual();
+    boolean onePair = sentences.isArray() && sentences.size() == 2 && sentences.get(0).isTextual();
     List<TokenizedText> sequences = new ArrayList<>();
     if (onePair) {
       sequences.add(pair(sentences, "inputs"));
@@ -72,16 +74,19 @@ final class RankingTask implements Task<RankingTask.State> {
 
   private Prepared<State> prepareRanked(JsonNode inputs) {
     if (inputs.has("sentences")) {
-      throw new InvalidRequestException("The provided payload contains 'sentences' (i.e. "
-          + "'inputs'), 'query' and 'texts', but all of those cannot be provided, you should "
-          + "provide either only 'sentences' i.e. 'inputs' or both 'query' and 'texts' to run "
-          + "the ranking task.");
+      throw new InvalidRequestException(
+          "The provided payload contains 'sentences' (i.e. "
+              + "'inputs'), 'query' and 'texts', but all of those cannot be provided, you should "
+              + "provide either only 'sentences' i.e. 'inputs' or both 'query' and 'texts' to run "
+              + "the ranking task.");
     }
     JsonNode query = inputs.path("query");
     JsonNode texts = inputs.path("texts");
     if (!query.isTextual()) {
-      throw new InvalidRequestException("Provided query=" + JsonShapes.describe(query)
-          + " but a non-empty string should be provided instead.");
+      throw new InvalidRequestException(
+          "Provided query="
+              + JsonShapes.describe(query)
+              + " but a non-empty string should be provided instead.");
     }
     List<String> documents = new ArrayList<>();
     for (JsonNode text : texts) {
@@ -91,20 +96,24 @@ final class RankingTask implements Task<RankingTask.State> {
       documents.add(text.asText());
     }
     if (!texts.isArray() || documents.size() != texts.size()) {
-      throw new InvalidRequestException("Provided texts=" + JsonShapes.describe(texts)
-          + ", but a list of non-empty strings should be provided instead.");
+      throw new InvalidRequestException(
+          "Provided texts="
+              + JsonShapes.describe(texts)
+              + ", but a list of non-empty strings should be provided instead.");
     }
     JsonNode returnDocuments = inputs.path("return_documents");
     List<TokenizedText> sequences = new ArrayList<>();
     for (String document : documents) {
       sequences.add(tokenizer.encode(query.asText(), document));
     }
-    return new Prepared<>(sequences,
-        new State(true, false, documents, returnDocuments.asBoolean(false)));
+    return new Prepared<>(
+        sequences, new State(true, false, documents, returnDocuments.asBoolean(false)));
   }
 
   private TokenizedText pair(JsonNode pair, String where) {
-    if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual()
+    if (!pair.isArray()
+        || pair.size() != 2
+        || !pair.get(0).isTextual()
         || !pair.get(1).isTextual()) {
       throw shape(where + " is " + JsonShapes.describe(pair));
     }
@@ -112,9 +121,12 @@ final class RankingTask implements Task<RankingTask.State> {
   }
 
   private InvalidRequestException shape(String found) {
-    return new InvalidRequestException(name + " expects \"inputs\" to be a list of "
-        + "[\"query\", \"text\"] pairs, one pair, or {\"query\": \"...\", \"texts\": [...], "
-        + "\"return_documents\": false}; " + found);
+    return new InvalidRequestException(
+        name
+            + " expects \"inputs\" to be a list of "
+            + "[\"query\", \"text\"] pairs, one pair, or {\"query\": \"...\", \"texts\": [...], "
+            + "\"return_documents\": false}; "
+            + found);
   }
 
   @Override
@@ -135,8 +147,11 @@ final class RankingTask implements Task<RankingTask.State> {
       return response;
     }
     if (!scores.isEmpty() && scores.get(0).length != 1) {
-      throw new InvalidRequestException(name + ": ranking by query and texts needs a "
-          + "cross-encoder with one output; this model has " + scores.get(0).length);
+      throw new InvalidRequestException(
+          name
+              + ": ranking by query and texts needs a "
+              + "cross-encoder with one output; this model has "
+              + scores.get(0).length);
     }
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < scores.size(); i++) {

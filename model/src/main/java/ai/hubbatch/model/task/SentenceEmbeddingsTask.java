@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * {@code sentence-embeddings}: one pooled vector per string, as sentence-transformers'
- * {@code encode}. Responds {@code {"embeddings": [...]}} for a string and
- * {@code {"embeddings": [[...], ...]}} for a list.
+ * {@code sentence-embeddings}: one pooled vector per string, as sentence-transformers' {@code
+ * encode}. Responds {@code {"embeddings": [...]}} for a string and {@code {"embeddings": [[...],
+ * ...]}} for a list.
  */
 final class SentenceEmbeddingsTask extends TextEncoderTask {
 
@@ -33,8 +33,7 @@ final class SentenceEmbeddingsTask extends TextEncoderTask {
     ArrayNode vectors = JsonNodeFactory.instance.arrayNode(outputs.size());
     for (SequenceOutput output : outputs) {
       int hidden = hiddenStates(output);
-      float[] pooled =
-          pooling.apply(output.tokens(hidden), output.length(), output.width(hidden));
+      float[] pooled = pooling.apply(output.tokens(hidden), output.length(), output.width(hidden));
       vectors.add(JsonArrays.vector(pooled));
     }
     ObjectNode response = JsonNodeFactory.instance.objectNode();

@@ -16,9 +16,8 @@ import java.util.Set;
 /**
  * {@code sentence-similarity}: the Inference Toolkit's sentence-transformers pipeline. The source
  * sentence and each other sentence are embedded as {@code sentence-embeddings} does (the model's
- * pooling), and the response holds the cosine of each against the source:
- * {@code {"inputs": {"source_sentence": "..", "sentences": [".."]}}} gives
- * {@code {"similarities": [..]}}.
+ * pooling), and the response holds the cosine of each against the source: {@code {"inputs":
+ * {"source_sentence": "..", "sentences": [".."]}}} gives {@code {"similarities": [..]}}.
  */
 final class SentenceSimilarityTask implements Task<Integer> {
 
@@ -42,17 +41,23 @@ final class SentenceSimilarityTask implements Task<Integer> {
     Parameters.of(request.parameters(), NAME, Set.of());
     JsonNode inputs = request.inputs();
     JsonNode sentences = inputs.path("sentences");
-    if (!inputs.isObject() || !inputs.path("source_sentence").isTextual()
-        || !sentences.isArray()) {
-      throw new InvalidRequestException(NAME + " expects \"inputs\" to be {\"source_sentence\": "
-          + "\"...\", \"sentences\": [\"...\", ...]}, got " + JsonShapes.describe(inputs));
+    if (!inputs.isObject() || !inputs.path("source_sentence").isTextual() || !sentences.isArray()) {
+      throw new InvalidRequestException(
+          NAME
+              + " expects \"inputs\" to be {\"source_sentence\": "
+              + "\"...\", \"sentences\": [\"...\", ...]}, got "
+              + JsonShapes.describe(inputs));
     }
     List<TokenizedText> sequences = new ArrayList<>();
     sequences.add(tokenizer.encode(inputs.get("source_sentence").asText()));
     for (int i = 0; i < sentences.size(); i++) {
       if (!sentences.get(i).isTextual()) {
-        throw new InvalidRequestException(NAME + ": sentences[" + i + "] must be a string, got "
-            + JsonShapes.describe(sentences.get(i)));
+        throw new InvalidRequestException(
+            NAME
+                + ": sentences["
+                + i
+                + "] must be a string, got "
+                + JsonShapes.describe(sentences.get(i)));
       }
       sequences.add(tokenizer.encode(sentences.get(i).asText()));
     }

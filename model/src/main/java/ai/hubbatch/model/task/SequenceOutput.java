@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The model outputs for one sequence of a batch: its row of every output tensor, with the
- * batch's padding dropped from per-token outputs.
+ * The model outputs for one sequence of a batch: its row of every output tensor, with the batch's
+ * padding dropped from per-token outputs.
  */
 public final class SequenceOutput {
 
@@ -40,8 +40,7 @@ public final class SequenceOutput {
       return found.getAsInt();
     }
     if (fallback >= outputs.size()) {
-      throw new IllegalStateException(
-          "The model has no output '" + name + "'; it has " + outputs);
+      throw new IllegalStateException("The model has no output '" + name + "'; it has " + outputs);
     }
     return fallback;
   }
@@ -63,8 +62,8 @@ public final class SequenceOutput {
   }
 
   /**
-   * A per-token output ({@code [batch, length, width]}) for this sequence's real tokens:
-   * {@code length() * width} values, row-major.
+   * A per-token output ({@code [batch, length, width]}) for this sequence's real tokens: {@code
+   * length() * width} values, row-major.
    */
   public float[] tokens(int output) {
     Tensor tensor = outputs.get(output);
@@ -79,8 +78,8 @@ public final class SequenceOutput {
   }
 
   /**
-   * A per-token score ({@code [batch, length]}, as question answering's {@code start_logits})
-   * for this sequence's real tokens.
+   * A per-token score ({@code [batch, length]}, as question answering's {@code start_logits}) for
+   * this sequence's real tokens.
    */
   public float[] scores(int output) {
     Tensor tensor = outputs.get(output);

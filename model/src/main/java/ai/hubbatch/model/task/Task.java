@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A model task's pre- and post-processing, engine-free: a request becomes token sequences, and
- * the model's outputs for those sequences become the Inference Toolkit's response.
+ * A model task's pre- and post-processing, engine-free: a request becomes token sequences, and the
+ * model's outputs for those sequences become the Inference Toolkit's response.
  *
  * <p>Implementations are thread-safe and stateless between calls; everything a response needs
- * travels in the state of type {@code S}. The caller batches sequences of many requests
- * together, so a task never sees the batch, only its own sequences' outputs.
+ * travels in the state of type {@code S}. The caller batches sequences of many requests together,
+ * so a task never sees the batch, only its own sequences' outputs.
  *
  * @param <S> what {@link #prepare} keeps for {@link #respond}
  */

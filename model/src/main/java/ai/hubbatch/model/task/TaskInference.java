@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * Infers a model's task from its files when {@code HF_TASK} is not set, as the Inference Toolkit
  * does from {@code config.json}'s {@code architectures}, but right where the toolkit is wrong:
  * Tapas is table question answering, vision and audio heads map to their tasks,
- * sentence-transformers folders are sentence embeddings, and the Hub's {@code pipeline_tag}
- * decides where a bare encoder's architecture does not. Also reads task names as transformers
- * does, aliases included.
+ * sentence-transformers folders are sentence embeddings, and the Hub's {@code pipeline_tag} decides
+ * where a bare encoder's architecture does not. Also reads task names as transformers does, aliases
+ * included.
  */
 public final class TaskInference {
 
@@ -56,28 +56,30 @@ public final class TaskInference {
   private static final String BARE_ENCODER = "Model";
 
   /** transformers' task aliases. */
-  private static final Map<String, String> ALIASES = Map.of(
-      "sentiment-analysis", "text-classification",
-      "ner", "token-classification",
-      "vqa", "visual-question-answering",
-      "text-to-speech", "text-to-audio");
+  private static final Map<String, String> ALIASES =
+      Map.of(
+          "sentiment-analysis", "text-classification",
+          "ner", "token-classification",
+          "vqa", "visual-question-answering",
+          "text-to-speech", "text-to-audio");
 
   /**
-   * The Hub tags sentence-transformers models {@code sentence-similarity}; a batch job over such
-   * a model wants their embeddings. Asked for by name, sentence-similarity is its own task.
+   * The Hub tags sentence-transformers models {@code sentence-similarity}; a batch job over such a
+   * model wants their embeddings. Asked for by name, sentence-similarity is its own task.
    */
   private static final Map<String, String> PIPELINE_TAGS =
       Map.of("sentence-similarity", SentenceEmbeddingsTask.NAME);
 
   /** transformers' parametrized translation task: {@code translation_en_to_fr}. */
-  private static final Pattern TRANSLATION = Pattern.compile("translation_[a-z]{2,3}_to_[a-z]{2,3}");
+  private static final Pattern TRANSLATION =
+      Pattern.compile("translation_[a-z]{2,3}_to_[a-z]{2,3}");
 
   private TaskInference() {}
 
   /**
    * The task for a folder: sentence-transformers files first, then the first architecture's head
-   * (as the Inference Toolkit reads it, so toolkit users get the same task), then the Hub's
-   * {@code pipeline_tag} when the caller has one, then a bare encoder's feature extraction.
+   * (as the Inference Toolkit reads it, so toolkit users get the same task), then the Hub's {@code
+   * pipeline_tag} when the caller has one, then a bare encoder's feature extraction.
    *
    * @throws IllegalArgumentException naming the understood architectures and HF_TASK otherwise
    */
@@ -103,17 +105,22 @@ public final class TaskInference {
     }
     String found = architecture.isEmpty() ? "no architectures in config.json" : architecture;
     throw new IllegalArgumentException(
-        "The task of " + folder.displayName() + " couldn't be inferred from " + found
-            + ". hubbatch infers tasks from architectures ending with " + SUFFIXES.keySet()
-            + " or " + BARE_ENCODER
+        "The task of "
+            + folder.displayName()
+            + " couldn't be inferred from "
+            + found
+            + ". hubbatch infers tasks from architectures ending with "
+            + SUFFIXES.keySet()
+            + " or "
+            + BARE_ENCODER
             + " and from sentence-transformers' modules.json. Set HF_TASK (or --task) to "
             + "define the task.");
   }
 
   /**
-   * A task name as transformers reads it: trimmed, lower case, aliases resolved
-   * ({@code sentiment-analysis} is {@code text-classification}, {@code ner} is
-   * {@code token-classification}); {@code translation_xx_to_yy} stays, as it names the languages.
+   * A task name as transformers reads it: trimmed, lower case, aliases resolved ({@code
+   * sentiment-analysis} is {@code text-classification}, {@code ner} is {@code
+   * token-classification}); {@code translation_xx_to_yy} stays, as it names the languages.
    */
   public static String canonical(String name) {
     String task = name.trim().toLowerCase(Locale.ROOT);

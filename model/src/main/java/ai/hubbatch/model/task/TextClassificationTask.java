@@ -17,18 +17,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code text-classification} (alias {@code sentiment-analysis}): transformers'
- * {@code TextClassificationPipeline} over a sequence classifier's {@code logits}.
+ * {@code text-classification} (alias {@code sentiment-analysis}): transformers' {@code
+ * TextClassificationPipeline} over a sequence classifier's {@code logits}.
  *
  * <p>{@code inputs}: a string, a pair {@code {"text": .., "text_pair": ..}}, or a list of them.
- * Parameters: {@code top_k} (an integer, or null for every label), the legacy
- * {@code return_all_scores}, and {@code function_to_apply} ({@code softmax}, {@code sigmoid},
- * {@code none}; by default sigmoid for multi-label or single-label models, none for regression,
- * softmax otherwise).
+ * Parameters: {@code top_k} (an integer, or null for every label), the legacy {@code
+ * return_all_scores}, and {@code function_to_apply} ({@code softmax}, {@code sigmoid}, {@code
+ * none}; by default sigmoid for multi-label or single-label models, none for regression, softmax
+ * otherwise).
  *
- * <p>The response shapes follow the pipeline's quirks: without {@code top_k} a string gives
- * {@code [{"label", "score"}]} and a pair gives the bare object; with {@code top_k} each input
- * gives a list sorted by score.
+ * <p>The response shapes follow the pipeline's quirks: without {@code top_k} a string gives {@code
+ * [{"label", "score"}]} and a pair gives the bare object; with {@code top_k} each input gives a
+ * list sorted by score.
  */
 final class TextClassificationTask implements Task<TextClassificationTask.State> {
 
@@ -72,21 +72,24 @@ final class TextClassificationTask implements Task<TextClassificationTask.State>
       topK = parameters.isNull("top_k") ? null : parameters.atLeast("top_k", 1, 1);
       legacy = false;
     } else {
-      JsonNode all = parameters.has("return_all_scores")
-          ? parameters.raw("return_all_scores")
-          : labels.config().path("return_all_scores");
+      JsonNode all =
+          parameters.has("return_all_scores")
+              ? parameters.raw("return_all_scores")
+              : labels.config().path("return_all_scores");
       if (all.isBoolean() && all.asBoolean()) {
         topK = null;
       }
     }
     String function = parameters.string("function_to_apply", null);
-    State state = new State(items, request.inputs(), topK, legacy,
-        function == null ? null : function(function));
+    State state =
+        new State(
+            items, request.inputs(), topK, legacy, function == null ? null : function(function));
     List<TokenizedText> sequences = new ArrayList<>(items.size());
     for (Item item : items) {
-      sequences.add(item.pair() == null
-          ? tokenizer.encode(item.text())
-          : tokenizer.encode(item.text(), item.pair()));
+      sequences.add(
+          item.pair() == null
+              ? tokenizer.encode(item.text())
+              : tokenizer.encode(item.text(), item.pair()));
     }
     return new Prepared<>(sequences, state);
   }
@@ -95,8 +98,12 @@ final class TextClassificationTask implements Task<TextClassificationTask.State>
     try {
       return Function.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(name + ": \"function_to_apply\" must be softmax, sigmoid "
-          + "or none, got \"" + value + "\"");
+      throw new InvalidRequestException(
+          name
+              + ": \"function_to_apply\" must be softmax, sigmoid "
+              + "or none, got \""
+              + value
+              + "\"");
     }
   }
 
@@ -115,17 +122,26 @@ final class TextClassificationTask implements Task<TextClassificationTask.State>
     if (input.isTextual()) {
       return new Item(input.asText(), null);
     }
-    if (input.isObject() && input.path("text").isTextual()
+    if (input.isObject()
+        && input.path("text").isTextual()
         && (input.path("text_pair").isTextual() || !input.has("text_pair"))
         && input.size() == (input.has("text_pair") ? 2 : 1)) {
-      return new Item(input.get("text").asText(),
+      return new Item(
+          input.get("text").asText(),
           input.has("text_pair") ? input.get("text_pair").asText() : null);
     }
-    String hint = input.isArray()
-        ? ". To send a text pair, send {\"text\": \"My text\", \"text_pair\": \"My pair\"}" : "";
-    throw new InvalidRequestException(name + " expects \"inputs\" to be a string, "
-        + "{\"text\": .., \"text_pair\": ..}, or a list of those, but " + where + " is "
-        + JsonShapes.describe(input) + hint);
+    String hint =
+        input.isArray()
+            ? ". To send a text pair, send {\"text\": \"My text\", \"text_pair\": \"My pair\"}"
+            : "";
+    throw new InvalidRequestException(
+        name
+            + " expects \"inputs\" to be a string, "
+            + "{\"text\": .., \"text_pair\": ..}, or a list of those, but "
+            + where
+            + " is "
+            + JsonShapes.describe(input)
+            + hint);
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shared front of tasks that run an encoder over each input string: {@code inputs} is a
- * string or a list of strings, one sequence each.
+ * The shared front of tasks that run an encoder over each input string: {@code inputs} is a string
+ * or a list of strings, one sequence each.
  */
 abstract class TextEncoderTask implements Task<TextInputs> {
 

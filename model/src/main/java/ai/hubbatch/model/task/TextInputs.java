@@ -30,15 +30,19 @@ public record TextInputs(List<String> texts, boolean single) {
         JsonNode item = inputs.get(i);
         if (!item.isTextual()) {
           throw new InvalidRequestException(
-              task + " expects \"inputs\" to be a string or a list of strings, but inputs["
-                  + i + "] is " + JsonShapes.describe(item));
+              task
+                  + " expects \"inputs\" to be a string or a list of strings, but inputs["
+                  + i
+                  + "] is "
+                  + JsonShapes.describe(item));
         }
         texts.add(item.asText());
       }
       return new TextInputs(texts, false);
     }
     throw new InvalidRequestException(
-        task + " expects \"inputs\" to be a string or a list of strings, got "
+        task
+            + " expects \"inputs\" to be a string or a list of strings, got "
             + JsonShapes.describe(inputs));
   }
 }

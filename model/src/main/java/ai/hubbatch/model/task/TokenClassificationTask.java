@@ -17,13 +17,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * {@code token-classification} (alias {@code ner}): transformers'
- * {@code TokenClassificationPipeline} over a token classifier's {@code logits}.
+ * {@code token-classification} (alias {@code ner}): transformers' {@code
+ * TokenClassificationPipeline} over a token classifier's {@code logits}.
  *
  * <p>{@code inputs}: a string or a list of strings. Parameters: {@code aggregation_strategy}
- * ({@code none}, {@code simple}, {@code first}, {@code average}, {@code max}),
- * {@code ignore_labels} (default {@code ["O"]}), and the deprecated {@code grouped_entities} and
- * {@code ignore_subwords}. Entities carry {@code start}/{@code end} as code point offsets into the
+ * ({@code none}, {@code simple}, {@code first}, {@code average}, {@code max}), {@code
+ * ignore_labels} (default {@code ["O"]}), and the deprecated {@code grouped_entities} and {@code
+ * ignore_subwords}. Entities carry {@code start}/{@code end} as code point offsets into the
  * original string, and words rebuilt from their subwords.
  */
 final class TokenClassificationTask implements Task<TokenClassificationTask.State> {
@@ -32,7 +32,10 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
   private static final Set<String> PARAMETERS =
       Set.of("aggregation_strategy", "ignore_labels", "grouped_entities", "ignore_subwords");
 
-  record State(TextInputs inputs, List<TokenizedText> sequences, Strategy strategy,
+  record State(
+      TextInputs inputs,
+      List<TokenizedText> sequences,
+      Strategy strategy,
       List<String> ignoreLabels) {}
 
   private final String name;
@@ -59,8 +62,8 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
       sequences.add(tokenizer.encode(text));
     }
     List<String> ignore = parameters.strings("ignore_labels");
-    State state = new State(inputs, sequences, strategy(parameters),
-        ignore == null ? List.of("O") : ignore);
+    State state =
+        new State(inputs, sequences, strategy(parameters), ignore == null ? List.of("O") : ignore);
     return new Prepared<>(sequences, state);
   }
 
@@ -75,8 +78,12 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
     if (named != null) {
       strategy = Strategy.parse(named);
       if (strategy == null) {
-        throw new InvalidRequestException(name + ": \"aggregation_strategy\" must be none, "
-            + "simple, first, average or max, got \"" + named + "\"");
+        throw new InvalidRequestException(
+            name
+                + ": \"aggregation_strategy\" must be none, "
+                + "simple, first, average or max, got \""
+                + named
+                + "\"");
       }
     }
     return strategy;
@@ -91,12 +98,18 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
     for (int i = 0; i < outputs.size(); i++) {
       SequenceOutput output = outputs.get(i);
       int logits = output.indexOf("logits", 0);
-      List<PreEntity> tokens = preEntities(state.inputs().texts().get(i),
-          state.sequences().get(i), output.tokens(logits), output.width(logits));
+      List<PreEntity> tokens =
+          preEntities(
+              state.inputs().texts().get(i),
+              state.sequences().get(i),
+              output.tokens(logits),
+              output.width(logits));
       ArrayNode entities = nodes.arrayNode();
       for (ObjectNode entity : aggregator.aggregate(tokens)) {
-        String label = entity.has("entity")
-            ? entity.get("entity").asText() : entity.get("entity_group").asText();
+        String label =
+            entity.has("entity")
+                ? entity.get("entity").asText()
+                : entity.get("entity_group").asText();
         if (!state.ignoreLabels().contains(label)) {
           entities.add(entity);
         }
@@ -134,8 +147,8 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
         word = reference;
         subword = false;
       }
-      tokens.add(new PreEntity(word, Scores.softmax(logits, i * width, width), start, end, i,
-          subword));
+      tokens.add(
+          new PreEntity(word, Scores.softmax(logits, i * width, width), start, end, i, subword));
     }
     return tokens;
   }

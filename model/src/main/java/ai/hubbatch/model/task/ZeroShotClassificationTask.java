@@ -17,14 +17,14 @@ import java.util.Set;
 
 /**
  * {@code zero-shot-classification}: transformers' {@code ZeroShotClassificationPipeline} over an
- * NLI model. Each text is paired with one hypothesis per candidate label
- * ({@code hypothesis_template} with the label in place of {@code {}}, default
- * {@code "This example is {}."}); the entailment logits rank the labels.
+ * NLI model. Each text is paired with one hypothesis per candidate label ({@code
+ * hypothesis_template} with the label in place of {@code {}}, default {@code "This example is
+ * {}."}); the entailment logits rank the labels.
  *
  * <p>{@code inputs}: a string or a list of strings. Parameters: {@code candidate_labels} (a list,
- * or a comma-separated string; required), {@code hypothesis_template}, {@code multi_label}
- * (labels scored independently, entailment against contradiction). The entailment label is the
- * first in {@code label2id} whose name starts with "entail".
+ * or a comma-separated string; required), {@code hypothesis_template}, {@code multi_label} (labels
+ * scored independently, entailment against contradiction). The entailment label is the first in
+ * {@code label2id} whose name starts with "entail".
  */
 final class ZeroShotClassificationTask implements Task<ZeroShotClassificationTask.State> {
 
@@ -100,8 +100,10 @@ final class ZeroShotClassificationTask implements Task<ZeroShotClassificationTas
       }
       return labels;
     }
-    throw new InvalidRequestException(NAME + " needs \"candidate_labels\" in \"parameters\": "
-        + "a list of labels or a comma-separated string");
+    throw new InvalidRequestException(
+        NAME
+            + " needs \"candidate_labels\" in \"parameters\": "
+            + "a list of labels or a comma-separated string");
   }
 
   @Override

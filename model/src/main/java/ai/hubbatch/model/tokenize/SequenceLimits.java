@@ -19,9 +19,9 @@ public final class SequenceLimits {
   private SequenceLimits() {}
 
   /**
-   * The model's maximum: {@code tokenizer_config.json}'s {@code model_max_length} when it is a
-   * real number (the Hub uses 1e30 for "none"), capped by {@code config.json}'s position
-   * embeddings; 512 when the folder says nothing.
+   * The model's maximum: {@code tokenizer_config.json}'s {@code model_max_length} when it is a real
+   * number (the Hub uses 1e30 for "none"), capped by {@code config.json}'s position embeddings; 512
+   * when the folder says nothing.
    */
   public static int modelMaximum(ModelFolder folder) {
     int limit = Integer.MAX_VALUE;
@@ -39,8 +39,8 @@ public final class SequenceLimits {
   }
 
   /**
-   * The sentence-transformers maximum ({@code sentence_bert_config.json}'s
-   * {@code max_seq_length}) when the folder has one, else {@link #modelMaximum}.
+   * The sentence-transformers maximum ({@code sentence_bert_config.json}'s {@code max_seq_length})
+   * when the folder has one, else {@link #modelMaximum}.
    */
   public static int sentenceTransformersMaximum(ModelFolder folder) {
     JsonNode configured = folder.json("sentence_bert_config.json").path("max_seq_length");

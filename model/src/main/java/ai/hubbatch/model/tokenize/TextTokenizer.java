@@ -56,8 +56,13 @@ public final class TextTokenizer implements AutoCloseable {
     this.joiner = TokenJoiner.of(folder.json("tokenizer.json").path("decoder"));
     this.cleanUpSpaces =
         folder.json("tokenizer_config.json").path("clean_up_tokenization_spaces").asBoolean(false);
-    this.wordAware = !folder.json("tokenizer.json").path("model")
-        .path("continuing_subword_prefix").asText("").isEmpty();
+    this.wordAware =
+        !folder
+            .json("tokenizer.json")
+            .path("model")
+            .path("continuing_subword_prefix")
+            .asText("")
+            .isEmpty();
   }
 
   /**
@@ -69,10 +74,15 @@ public final class TextTokenizer implements AutoCloseable {
   public static TextTokenizer load(ModelFolder folder, int maxLength) throws IOException {
     DjlRuntime.configure();
     Path file =
-        folder.file("tokenizer.json")
-            .orElseThrow(() -> new IllegalArgumentException(
-                "The model " + folder.displayName() + " has no tokenizer.json. Files found: "
-                    + folder.listFiles()));
+        folder
+            .file("tokenizer.json")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "The model "
+                            + folder.displayName()
+                            + " has no tokenizer.json. Files found: "
+                            + folder.listFiles()));
     return new TextTokenizer(file, maxLength, folder);
   }
 
@@ -81,12 +91,18 @@ public final class TextTokenizer implements AutoCloseable {
     return HuggingFaceTokenizer.newInstance(
         file,
         Map.of(
-            "padding", "false",
-            "truncation", variant.truncation().name().toLowerCase(Locale.ROOT),
-            "maxLength", length,
-            "modelMaxLength", length,
-            "stride", String.valueOf(variant.stride()),
-            "addSpecialTokens", "true"));
+            "padding",
+            "false",
+            "truncation",
+            variant.truncation().name().toLowerCase(Locale.ROOT),
+            "maxLength",
+            length,
+            "modelMaxLength",
+            length,
+            "stride",
+            String.valueOf(variant.stride()),
+            "addSpecialTokens",
+            "true"));
   }
 
   private HuggingFaceTokenizer variant(Truncation truncation, int length, int stride) {
@@ -94,13 +110,15 @@ public final class TextTokenizer implements AutoCloseable {
     if (key.equals(new Variant(Truncation.LONGEST_FIRST, maxLength, 0))) {
       return tokenizer;
     }
-    return variants.computeIfAbsent(key, k -> {
-      try {
-        return build(file, k);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return variants.computeIfAbsent(
+        key,
+        k -> {
+          try {
+            return build(file, k);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** Tokenizes one text, truncated to {@link #maxLength()}. */
@@ -129,8 +147,8 @@ public final class TextTokenizer implements AutoCloseable {
 
   /**
    * Cuts the pair's second text into overlapping windows, each with the whole first text: what
-   * transformers' question answering gets from {@code truncation="only_second"},
-   * {@code return_overflowing_tokens=True}.
+   * transformers' question answering gets from {@code truncation="only_second"}, {@code
+   * return_overflowing_tokens=True}.
    *
    * @param length tokens per window, at most {@link #maxLength()}
    * @param stride tokens each window repeats from the one before

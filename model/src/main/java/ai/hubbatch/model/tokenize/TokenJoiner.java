@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Joins token strings back into text as the tokenizer's decoder does: transformers'
- * {@code convert_tokens_to_string}, which token classification uses to rebuild words from
- * subwords (and from the original text where a token was unknown, so ids cannot be used).
+ * Joins token strings back into text as the tokenizer's decoder does: transformers' {@code
+ * convert_tokens_to_string}, which token classification uses to rebuild words from subwords (and
+ * from the original text where a token was unknown, so ids cannot be used).
  *
- * <p>Knows the WordPiece (BERT), ByteLevel (RoBERTa, GPT-2) and Metaspace (SentencePiece)
- * decoders; any other decoder joins the tokens as they are.
+ * <p>Knows the WordPiece (BERT), ByteLevel (RoBERTa, GPT-2) and Metaspace (SentencePiece) decoders;
+ * any other decoder joins the tokens as they are.
  */
 final class TokenJoiner {
 
@@ -41,45 +41,55 @@ final class TokenJoiner {
         }
       }
     }
-    return new TokenJoiner(chosen.path("type").asText(""), chosen.path("prefix").asText("##"),
-        chosen.path("cleanup").asBoolean(true), chosen.path("replacement").asText("\u2581"));
+    return new TokenJoiner(
+        chosen.path("type").asText(""),
+        chosen.path("prefix").asText("##"),
+        chosen.path("cleanup").asBoolean(true),
+        chosen.path("replacement").asText("\u2581"));
   }
 
   String join(List<String> tokens) {
     switch (type) {
-      case "WordPiece": {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < tokens.size(); i++) {
-          String token = tokens.get(i);
-          if (i > 0) {
-            if (token.startsWith(prefix)) {
-              token = token.substring(prefix.length());
-            } else {
-              text.append(' ');
+      case "WordPiece":
+        {
+          StringBuilder text = new StringBuilder();
+          for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (i > 0) {
+              if (token.startsWith(prefix)) {
+                token = token.substring(prefix.length());
+              } else {
+                text.append(' ');
+              }
             }
+            text.append(token);
           }
-          text.append(token);
+          return cleanup ? CleanUp.apply(text.toString()) : text.toString();
         }
-        return cleanup ? CleanUp.apply(text.toString()) : text.toString();
-      }
-      case "ByteLevel": {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (String token : tokens) {
-          token.codePoints().forEach(c -> {
-            Integer b = BYTE_OF_CHAR.get(c);
-            if (b != null) {
-              bytes.write(b);
-            } else {
-              bytes.writeBytes(new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
-            }
-          });
+      case "ByteLevel":
+        {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          for (String token : tokens) {
+            token
+                .codePoints()
+                .forEach(
+                    c -> {
+                      Integer b = BYTE_OF_CHAR.get(c);
+                      if (b != null) {
+                        bytes.write(b);
+                      } else {
+                        bytes.writeBytes(
+                            new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
+                      }
+                    });
+          }
+          return bytes.toString(StandardCharsets.UTF_8);
         }
-        return bytes.toString(StandardCharsets.UTF_8);
-      }
-      case "Metaspace": {
-        String text = String.join("", tokens).replace(replacement, " ");
-        return text.startsWith(" ") ? text.substring(1) : text;
-      }
+      case "Metaspace":
+        {
+          String text = String.join("", tokens).replace(replacement, " ");
+          return text.startsWith(" ") ? text.substring(1) : text;
+        }
       default:
         return String.join("", tokens);
     }

@@ -4,8 +4,8 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 
 /**
- * One tokenized sequence, unpadded, with special tokens. Keeps DJL's {@link Encoding} so tasks
- * that map tokens back to text (offsets, word ids) can.
+ * One tokenized sequence, unpadded, with special tokens. Keeps DJL's {@link Encoding} so tasks that
+ * map tokens back to text (offsets, word ids) can.
  *
  * <p>Character offsets count Unicode code points, as Python string indices do, so they can be
  * returned to users as the toolkit returns them; {@link CodePoints} turns them into Java indices.

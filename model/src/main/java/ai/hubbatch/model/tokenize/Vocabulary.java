@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A tokenizer's token-to-id table and the special tokens the tasks look for, read from
- * {@code tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json}.
+ * A tokenizer's token-to-id table and the special tokens the tasks look for, read from {@code
+ * tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json}.
  */
 public final class Vocabulary {
 
@@ -41,10 +41,14 @@ public final class Vocabulary {
     }
     JsonNode config = folder.json("tokenizer_config.json");
     JsonNode map = folder.json("special_tokens_map.json");
-    String unk = special(config, map, "unk_token")
-        .orElse(tokenizer.path("model").path("unk_token").asText(null));
-    return new Vocabulary(ids, special(config, map, "mask_token").orElse(null),
-        special(config, map, "cls_token").orElse(null), unk);
+    String unk =
+        special(config, map, "unk_token")
+            .orElse(tokenizer.path("model").path("unk_token").asText(null));
+    return new Vocabulary(
+        ids,
+        special(config, map, "mask_token").orElse(null),
+        special(config, map, "cls_token").orElse(null),
+        unk);
   }
 
   /** A special token from tokenizer_config.json or special_tokens_map.json, plain or AddedToken. */

@@ -30,22 +30,32 @@ class InferenceRequestTest {
     InvalidRequestException broken =
         assertThrows(InvalidRequestException.class, () -> InferenceRequest.parse("{\"inputs\":"));
     assertTrue(broken.getMessage().startsWith("Not valid JSON"), broken.getMessage());
-    InvalidRequestException params = assertThrows(InvalidRequestException.class,
-        () -> InferenceRequest.parse("{\"inputs\":\"a\",\"parameters\":[1]}"));
+    InvalidRequestException params =
+        assertThrows(
+            InvalidRequestException.class,
+            () -> InferenceRequest.parse("{\"inputs\":\"a\",\"parameters\":[1]}"));
     assertEquals("\"parameters\" must be a JSON object, got a list of 1", params.getMessage());
     assertThrows(InvalidRequestException.class, () -> InferenceRequest.parse("   "));
-    InvalidRequestException twoValues = assertThrows(InvalidRequestException.class,
-        () -> InferenceRequest.parse("{\"inputs\":\"a\"} {\"inputs\":\"b\"}"));
-    assertTrue(twoValues.getMessage().startsWith("Not valid JSON: Trailing token"),
+    InvalidRequestException twoValues =
+        assertThrows(
+            InvalidRequestException.class,
+            () -> InferenceRequest.parse("{\"inputs\":\"a\"} {\"inputs\":\"b\"}"));
+    assertTrue(
+        twoValues.getMessage().startsWith("Not valid JSON: Trailing token"),
         twoValues.getMessage());
   }
 
   @Test
   void writesCompactUtf8AndRefusesNaN() {
-    assertEquals("{\"a\":\"é🙂\",\"b\":[1,2]}",
-        Json.write(JsonNodeFactory.instance.objectNode().put("a", "é🙂")
-            .set("b", JsonNodeFactory.instance.arrayNode().add(1).add(2))));
-    assertThrows(IllegalArgumentException.class,
+    assertEquals(
+        "{\"a\":\"é🙂\",\"b\":[1,2]}",
+        Json.write(
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("a", "é🙂")
+                .set("b", JsonNodeFactory.instance.arrayNode().add(1).add(2))));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Json.write(JsonNodeFactory.instance.arrayNode().add(DoubleNode.valueOf(Double.NaN))));
     assertEquals("[\"NaN\"]", Json.write(JsonNodeFactory.instance.arrayNode().add("NaN")));
   }

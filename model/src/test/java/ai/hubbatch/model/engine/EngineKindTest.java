@@ -15,23 +15,38 @@ class EngineKindTest {
 
   @Test
   void onnxExportsInTheHubsLayouts() {
-    assertEquals(List.of("onnx/model.onnx", "onnx/model.onnx_data"), ORT.weightFiles(List.of(
-        "config.json", "onnx/model.onnx", "onnx/model.onnx_data", "onnx/model_quantized.onnx",
-        "model.onnx")));
-    assertEquals(List.of("model.onnx", "model.onnx.data"),
+    assertEquals(
+        List.of("onnx/model.onnx", "onnx/model.onnx_data"),
+        ORT.weightFiles(
+            List.of(
+                "config.json",
+                "onnx/model.onnx",
+                "onnx/model.onnx_data",
+                "onnx/model_quantized.onnx",
+                "model.onnx")));
+    assertEquals(
+        List.of("model.onnx", "model.onnx.data"),
         ORT.weightFiles(List.of("model.onnx.data", "model.onnx")));
-    assertEquals(List.of("onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx"),
-        ORT.weightFiles(List.of("onnx/encoder_model.onnx", "onnx/decoder_model.onnx",
-            "onnx/decoder_with_past_model.onnx", "onnx/decoder_model_merged.onnx")),
+    assertEquals(
+        List.of("onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx"),
+        ORT.weightFiles(
+            List.of(
+                "onnx/encoder_model.onnx",
+                "onnx/decoder_model.onnx",
+                "onnx/decoder_with_past_model.onnx",
+                "onnx/decoder_model_merged.onnx")),
         "optimum's encoder-decoder export: the merged decoder when there is one");
-    assertEquals(List.of("encoder_model.onnx", "decoder_model.onnx",
-            "decoder_with_past_model.onnx"),
-        ORT.weightFiles(List.of("encoder_model.onnx", "decoder_model.onnx",
-            "decoder_with_past_model.onnx")));
-    assertEquals(List.of("decoder_model_merged.onnx"),
+    assertEquals(
+        List.of("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx"),
+        ORT.weightFiles(
+            List.of("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx")));
+    assertEquals(
+        List.of("decoder_model_merged.onnx"),
         ORT.weightFiles(List.of("decoder_model_merged.onnx", "config.json")),
         "optimum's decoder-only export");
-    assertEquals(List.of(), ORT.weightFiles(List.of("encoder_model.onnx")),
+    assertEquals(
+        List.of(),
+        ORT.weightFiles(List.of("encoder_model.onnx")),
         "an encoder alone is no optimum layout");
   }
 
@@ -40,32 +55,52 @@ class EngineKindTest {
     EngineKind pt = EngineKind.PYTORCH;
     assertEquals(List.of("model.pt"), pt.weightFiles(List.of("a.pt", "model.pt")));
     assertEquals(List.of("traced.pt"), pt.weightFiles(List.of("optimizer.pt", "traced.pt")));
-    assertEquals(List.of(), pt.weightFiles(List.of("optimizer.pt", "scheduler.pt",
-        "rng_state_0.pt", "checkpoint-10/model.pt")));
-    assertEquals(EngineKind.PYTORCH,
+    assertEquals(
+        List.of(),
+        pt.weightFiles(
+            List.of("optimizer.pt", "scheduler.pt", "rng_state_0.pt", "checkpoint-10/model.pt")));
+    assertEquals(
+        EngineKind.PYTORCH,
         EngineKind.select(List.of("model.pt", "model.onnx"), Optional.empty(), "m"));
-    assertEquals(ORT, EngineKind.select(List.of("optimizer.pt", "model.onnx"), Optional.empty(),
-        "m"));
+    assertEquals(
+        ORT, EngineKind.select(List.of("optimizer.pt", "model.onnx"), Optional.empty(), "m"));
   }
 
   @Test
   void checkpointOnlyRepositoriesGetTheWaysOut() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EngineKind.select(List.of("config.json", "model.safetensors", "pytorch_model.bin",
-            "tokenizer.json"), Optional.empty(), "org/bert-safetensors"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                EngineKind.select(
+                    List.of(
+                        "config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json"),
+                    Optional.empty(),
+                    "org/bert-safetensors"));
     String message = e.getMessage();
-    assertTrue(message.startsWith("The model org/bert-safetensors has neither TorchScript"),
+    assertTrue(
+        message.startsWith("The model org/bert-safetensors has neither TorchScript"), message);
+    assertTrue(
+        message.contains(
+            "it has only [model.safetensors, pytorch_model.bin], which " + "hubbatch does not run"),
         message);
-    assertTrue(message.contains("it has only [model.safetensors, pytorch_model.bin], which "
-        + "hubbatch does not run"), message);
-    assertTrue(message.contains("Files found: [config.json, model.safetensors, "
-        + "pytorch_model.bin, tokenizer.json]"), message);
-    assertTrue(message.contains("HF_MODEL_REVISION") && message.contains("mirror repository")
-        && message.contains("optimum-cli export onnx --model org/bert-safetensors"), message);
+    assertTrue(
+        message.contains(
+            "Files found: [config.json, model.safetensors, "
+                + "pytorch_model.bin, tokenizer.json]"),
+        message);
+    assertTrue(
+        message.contains("HF_MODEL_REVISION")
+            && message.contains("mirror repository")
+            && message.contains("optimum-cli export onnx --model org/bert-safetensors"),
+        message);
 
-    IllegalArgumentException requested = assertThrows(IllegalArgumentException.class,
-        () -> EngineKind.select(List.of("model.onnx"), Optional.of(EngineKind.PYTORCH), "m"));
-    assertTrue(requested.getMessage().contains("has no TorchScript (*.pt) weights"),
+    IllegalArgumentException requested =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EngineKind.select(List.of("model.onnx"), Optional.of(EngineKind.PYTORCH), "m"));
+    assertTrue(
+        requested.getMessage().contains("has no TorchScript (*.pt) weights"),
         requested.getMessage());
   }
 }

@@ -9,7 +9,6 @@ import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,18 +20,20 @@ class BatchPredictorTest {
 
   @Test
   void badRequestsFailAloneAndOrderIsKept() throws Exception {
-    try (LoadedModel model = LoadedModel.load(
-            ModelSpec.defaults().withModel(TestModels.defaultModel().path().toString()));
+    try (LoadedModel model =
+            LoadedModel.load(
+                ModelSpec.defaults().withModel(TestModels.defaultModel().path().toString()));
         BatchPredictor predictor =
             model.newPredictor(new BatchLimits(8, 4096), InferenceListener.NONE)) {
-      List<String> bodies = List.of(
-          "{\"inputs\":\"first\"}",
-          "not json",
-          "{\"inputs\":42}",
-          "{\"inputs\":[]}",
-          "{\"inputs\":[\"a\",7]}",
-          "{\"text\":\"no inputs key\"}",
-          "{\"inputs\":\"last\"}");
+      List<String> bodies =
+          List.of(
+              "{\"inputs\":\"first\"}",
+              "not json",
+              "{\"inputs\":42}",
+              "{\"inputs\":[]}",
+              "{\"inputs\":[\"a\",7]}",
+              "{\"text\":\"no inputs key\"}",
+              "{\"inputs\":\"last\"}");
       List<PendingRequest> pending = new ArrayList<>();
       for (String body : bodies) {
         pending.add(predictor.prepare(body));
@@ -41,20 +42,26 @@ class BatchPredictorTest {
       assertEquals(bodies.size(), outcomes.size());
       assertTrue(outcomes.get(0).isSuccess());
       assertTrue(outcomes.get(1).error().startsWith("Not valid JSON"), outcomes.get(1).error());
-      assertEquals("sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
-          + "got a number", outcomes.get(2).error());
+      assertEquals(
+          "sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
+              + "got a number",
+          outcomes.get(2).error());
       assertEquals("{\"embeddings\":[]}", outcomes.get(3).response().toString());
-      assertEquals("sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
-          + "but inputs[1] is a number", outcomes.get(4).error());
-      assertEquals("sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
-          + "got an object with keys text", outcomes.get(5).error());
+      assertEquals(
+          "sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
+              + "but inputs[1] is a number",
+          outcomes.get(4).error());
+      assertEquals(
+          "sentence-embeddings expects \"inputs\" to be a string or a list of strings, "
+              + "got an object with keys text",
+          outcomes.get(5).error());
       assertTrue(outcomes.get(6).isSuccess());
     }
   }
 
   /**
-   * A folder that claims 2048 positions while the ONNX weights have 512: a long input gets past
-   * the tokenizer and makes ONNX Runtime fail for real. Only that record may fail.
+   * A folder that claims 2048 positions while the ONNX weights have 512: a long input gets past the
+   * tokenizer and makes ONNX Runtime fail for real. Only that record may fail.
    */
   @Test
   void anEngineFailureIsNarrowedToTheRecordThatCausedIt(@TempDir Path dir) throws Exception {
@@ -63,13 +70,19 @@ class BatchPredictorTest {
       Files.createDirectories(dir.resolve(file).getParent());
       Files.createSymbolicLink(dir.resolve(file), source.resolve(file));
     }
-    Files.writeString(dir.resolve("config.json"), Files.readString(source.resolve("config.json"))
-        .replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 2048"));
+    Files.writeString(
+        dir.resolve("config.json"),
+        Files.readString(source.resolve("config.json"))
+            .replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 2048"));
     AtomicInteger failedBatches = new AtomicInteger();
-    try (LoadedModel model = LoadedModel.load(new ModelSpec(dir.toString(), "feature-extraction",
-            null, EngineSettings.defaults()));
-        BatchPredictor predictor = model.newPredictor(new BatchLimits(8, 1 << 20),
-            report -> failedBatches.addAndGet(report.failed() ? 1 : 0))) {
+    try (LoadedModel model =
+            LoadedModel.load(
+                new ModelSpec(
+                    dir.toString(), "feature-extraction", null, EngineSettings.defaults()));
+        BatchPredictor predictor =
+            model.newPredictor(
+                new BatchLimits(8, 1 << 20),
+                report -> failedBatches.addAndGet(report.failed() ? 1 : 0))) {
       List<PendingRequest> pending = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         pending.add(predictor.prepare("{\"inputs\":\"short " + i + "\"}"));

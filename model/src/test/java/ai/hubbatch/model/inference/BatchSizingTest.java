@@ -31,21 +31,28 @@ class BatchSizingTest {
 
   @Test
   void neuronModelsKeepTheirCompiledShapes() throws Exception {
-    assertEquals(new BatchLimits(4, 512), BatchSizing.forStaticShapes(Json.MAPPER.readTree(
-        "{\"static_batch_size\":4,\"static_sequence_length\":128}")));
+    assertEquals(
+        new BatchLimits(4, 512),
+        BatchSizing.forStaticShapes(
+            Json.MAPPER.readTree("{\"static_batch_size\":4,\"static_sequence_length\":128}")));
   }
 
   @Test
   void givenLimitsWinAndTheRestIsDerived() throws Exception {
-    try (LoadedModel model = LoadedModel.load(
-        ModelSpec.defaults().withModel(TestModels.defaultModel().path().toString()))) {
+    try (LoadedModel model =
+        LoadedModel.load(
+            ModelSpec.defaults().withModel(TestModels.defaultModel().path().toString()))) {
       BatchLimits cpu = BatchSizing.forCpu(Runtime.getRuntime().availableProcessors());
       assertEquals(cpu, BatchSizing.auto().resolve(model));
-      assertEquals(new BatchLimits(7, cpu.maxPaddedTokens()),
-          new BatchSizing(7, null).resolve(model));
+      assertEquals(
+          new BatchLimits(7, cpu.maxPaddedTokens()), new BatchSizing(7, null).resolve(model));
       String line = new BatchSizing(7, null).describe(model);
-      assertTrue(line.startsWith("batches of up to 7 sequences and " + cpu.maxPaddedTokens()
-          + " padded tokens (sized for "), line);
+      assertTrue(
+          line.startsWith(
+              "batches of up to 7 sequences and "
+                  + cpu.maxPaddedTokens()
+                  + " padded tokens (sized for "),
+          line);
     }
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * all-MiniLM-L6-v2 against the published reference values (transformers.js and langchain4j agree
- * on them to 1e-6), on both engines.
+ * all-MiniLM-L6-v2 against the published reference values (transformers.js and langchain4j agree on
+ * them to 1e-6), on both engines.
  */
 class DefaultModelEmbeddingTest {
 
@@ -70,8 +70,7 @@ class DefaultModelEmbeddingTest {
   @ValueSource(strings = {"onnxruntime", "pytorch"})
   void featureExtractionGivesTokenStatesWhoseMeanIsPublished(String engine) throws Exception {
     try (LoadedModel model = load(engine, "feature-extraction")) {
-      JsonNode states =
-          predict(model, "{\"inputs\":\"This is a test.\"}").get(0).response();
+      JsonNode states = predict(model, "{\"inputs\":\"This is a test.\"}").get(0).response();
       assertEquals(1, states.size(), "[1][tokens][hidden] for one string");
       assertEquals(7, states.get(0).size());
       assertEquals(384, states.get(0).get(0).size());
@@ -90,9 +89,12 @@ class DefaultModelEmbeddingTest {
   void similarSentencesHaveThePublishedCosine(String engine) throws Exception {
     try (LoadedModel model = load(engine, null)) {
       JsonNode embeddings =
-          predict(model,
+          predict(
+                  model,
                   "{\"inputs\":[\"A man is eating food.\",\"A man is eating a piece of bread.\"]}")
-              .get(0).response().get("embeddings");
+              .get(0)
+              .response()
+              .get("embeddings");
       assertEquals(2, embeddings.size(), "a list gives a list of vectors");
       assertEquals(0.7553, cosine(embeddings.get(0), embeddings.get(1)), 1e-3);
     }

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 /** The same weights on ONNX Runtime and on libtorch give the same embeddings. */
 class EnginesAgreeTest {
 
-  private static final List<String> SENTENCES = List.of(
-      "This is a test.",
-      "The quick brown fox jumps over the lazy dog.",
-      "Batch inference over many records should be fast and cheap.",
-      "Ünïcödé, emoji 🙂 and punctuation!?",
-      "a",
-      "The service was slow, the food was cold, and the waiter forgot our drinks twice; "
-          + "still, the dessert almost made up for it.");
+  private static final List<String> SENTENCES =
+      List.of(
+          "This is a test.",
+          "The quick brown fox jumps over the lazy dog.",
+          "Batch inference over many records should be fast and cheap.",
+          "Ünïcödé, emoji 🙂 and punctuation!?",
+          "a",
+          "The service was slow, the food was cold, and the waiter forgot our drinks twice; "
+              + "still, the dessert almost made up for it.");
 
   @Test
   void cosineIsAtLeastFiveNines() throws Exception {
@@ -36,16 +37,18 @@ class EnginesAgreeTest {
   }
 
   private static List<JsonNode> embed(Path folder, String engine) throws Exception {
-    try (LoadedModel model = LoadedModel.load(
-            new ModelSpec(folder.toString(), null, engine, EngineSettings.defaults()));
+    try (LoadedModel model =
+            LoadedModel.load(
+                new ModelSpec(folder.toString(), null, engine, EngineSettings.defaults()));
         BatchPredictor predictor =
             model.newPredictor(new BatchLimits(4, 4096), InferenceListener.NONE)) {
       List<PendingRequest> pending = new ArrayList<>();
       for (String sentence : SENTENCES) {
-        pending.add(predictor.prepare(
-            new ai.hubbatch.model.codec.InferenceRequest(
-                com.fasterxml.jackson.databind.node.TextNode.valueOf(sentence),
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+        pending.add(
+            predictor.prepare(
+                new ai.hubbatch.model.codec.InferenceRequest(
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(sentence),
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
       }
       List<JsonNode> vectors = new ArrayList<>();
       for (Outcome outcome : predictor.complete(pending)) {

@@ -64,7 +64,8 @@ class ModelArchiveTest {
   private Path goodArchive(String prefix) throws IOException {
     Path file = temp.resolve(prefix.isEmpty() ? "model.tar.gz" : "wrapped.tar.gz");
     try (Tar tar = new Tar(file)) {
-      tar.file(prefix + "config.json", CONFIG).file(prefix + "onnx/model.onnx", "weights")
+      tar.file(prefix + "config.json", CONFIG)
+          .file(prefix + "onnx/model.onnx", "weights")
           .file(prefix + "1_Pooling/config.json", "{}");
     }
     return file;
@@ -82,7 +83,8 @@ class ModelArchiveTest {
     String sha256 = ModelArchive.sha256(archive);
     assertEquals("sha256:" + sha256, located.revision());
     assertEquals(archive.toAbsolutePath().toString(), located.reference());
-    assertEquals(List.of("1_Pooling/config.json", "config.json", "onnx/model.onnx"),
+    assertEquals(
+        List.of("1_Pooling/config.json", "config.json", "onnx/model.onnx"),
         located.folder().listFiles());
     assertEquals(CONFIG, Files.readString(located.folder().path().resolve("config.json")));
     assertTrue(located.folder().path().startsWith(temp.resolve("cache/archives/" + sha256)));
@@ -90,8 +92,8 @@ class ModelArchiveTest {
     Path marker = located.folder().path().resolve("extracted-once");
     Files.createFile(marker);
     LocatedModel again = locator().locate(archive.toString(), null, Optional.empty());
-    assertTrue(Files.exists(again.folder().path().resolve("extracted-once")),
-        "not extracted again");
+    assertTrue(
+        Files.exists(again.folder().path().resolve("extracted-once")), "not extracted again");
   }
 
   @Test
@@ -99,10 +101,13 @@ class ModelArchiveTest {
     Path archive = goodArchive("");
     String uri = archive.toUri().toString();
     AtomicInteger copies = new AtomicInteger();
-    ModelLocator locator = locator().withRemoteFiles((from, target) -> {
-      copies.incrementAndGet();
-      Files.copy(Path.of(java.net.URI.create(from)), target);
-    });
+    ModelLocator locator =
+        locator()
+            .withRemoteFiles(
+                (from, target) -> {
+                  copies.incrementAndGet();
+                  Files.copy(Path.of(java.net.URI.create(from)), target);
+                });
     LocatedModel located = locator.locate(uri, null, Optional.empty());
     assertEquals(uri, located.reference());
     assertEquals(1, copies.get());
@@ -112,20 +117,35 @@ class ModelArchiveTest {
     assertEquals(located.folder().path(), worker.folder().path());
     assertEquals(1, copies.get(), "a worker with the pinned digest finds the extraction");
 
-    IllegalArgumentException changed = assertThrows(IllegalArgumentException.class,
-        () -> locator.locate(uri, "sha256:" + "0".repeat(64), Optional.empty()));
-    assertTrue(changed.getMessage().contains("changed after the job started"),
-        changed.getMessage());
+    IllegalArgumentException changed =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> locator.locate(uri, "sha256:" + "0".repeat(64), Optional.empty()));
+    assertTrue(
+        changed.getMessage().contains("changed after the job started"), changed.getMessage());
 
-    IllegalArgumentException noFileSystem = assertThrows(IllegalArgumentException.class,
-        () -> locator().locate("s3://bucket/model.tar.gz", null, Optional.empty()));
-    assertTrue(noFileSystem.getMessage().contains("Nothing here reads s3://bucket/model.tar.gz"),
+    IllegalArgumentException noFileSystem =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> locator().locate("s3://bucket/model.tar.gz", null, Optional.empty()));
+    assertTrue(
+        noFileSystem.getMessage().contains("Nothing here reads s3://bucket/model.tar.gz"),
         noFileSystem.getMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dotdot", "nested-dotdot", "absolute", "symlink", "inner-symlink",
-      "hardlink", "not-gzip", "too-big", "too-many"})
+  @ValueSource(
+      strings = {
+        "dotdot",
+        "nested-dotdot",
+        "absolute",
+        "symlink",
+        "inner-symlink",
+        "hardlink",
+        "not-gzip",
+        "too-big",
+        "too-many"
+      })
   void rejectsUnsafeArchivesWithNothingWritten(String attack) throws Exception {
     Path archive = temp.resolve("evil.tar.gz");
     Path outside = temp.resolve("outside");
@@ -135,10 +155,11 @@ class ModelArchiveTest {
         case "dotdot" -> tar.file("config.json", CONFIG).file("../outside", "pwned");
         case "nested-dotdot" -> tar.file("onnx/../../outside", "pwned");
         case "absolute" -> tar.file(outside.toString(), "pwned");
-        case "symlink" -> tar.link("escape", temp.toString(), TarArchiveEntry.LF_SYMLINK)
-            .file("escape/outside", "pwned");
-        case "inner-symlink" -> tar.link("model.onnx", "onnx/model.onnx",
-            TarArchiveEntry.LF_SYMLINK);
+        case "symlink" ->
+            tar.link("escape", temp.toString(), TarArchiveEntry.LF_SYMLINK)
+                .file("escape/outside", "pwned");
+        case "inner-symlink" ->
+            tar.link("model.onnx", "onnx/model.onnx", TarArchiveEntry.LF_SYMLINK);
         case "hardlink" -> tar.link("config.json", "/etc/passwd", TarArchiveEntry.LF_LINK);
         case "too-big" -> tar.file("onnx/model.onnx", "x".repeat(2000));
         case "too-many" -> {
@@ -149,10 +170,13 @@ class ModelArchiveTest {
         default -> Files.writeString(archive, "not a tar.gz at all");
       }
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> archives.withLimits(1000, 10).extract(archive));
-    assertTrue(e.getMessage().startsWith("The model archive " + archive + " is rejected: ")
-        && e.getMessage().endsWith("Nothing was extracted."), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> archives.withLimits(1000, 10).extract(archive));
+    assertTrue(
+        e.getMessage().startsWith("The model archive " + archive + " is rejected: ")
+            && e.getMessage().endsWith("Nothing was extracted."),
+        e.getMessage());
     assertFalse(Files.exists(outside), "written outside the target");
     assertEquals(List.of(), filesIn(temp.resolve("cache/archives")), "nothing left behind");
   }
@@ -163,10 +187,14 @@ class ModelArchiveTest {
     try (Tar tar = new Tar(archive)) {
       tar.link("config.json", "../../blobs/abc", TarArchiveEntry.LF_SYMLINK);
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> locator().locate(archive.toString(), null, Optional.empty()));
-    assertTrue(e.getMessage().contains("config.json -> ../../blobs/abc")
-        && e.getMessage().contains("tar --dereference (-h)"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> locator().locate(archive.toString(), null, Optional.empty()));
+    assertTrue(
+        e.getMessage().contains("config.json -> ../../blobs/abc")
+            && e.getMessage().contains("tar --dereference (-h)"),
+        e.getMessage());
   }
 
   private static List<String> filesIn(Path folder) throws IOException {
@@ -174,8 +202,10 @@ class ModelArchiveTest {
       return List.of();
     }
     try (Stream<Path> all = Files.walk(folder)) {
-      return all.filter(p -> !p.equals(folder)).map(p -> folder.relativize(p).toString())
-          .sorted().toList();
+      return all.filter(p -> !p.equals(folder))
+          .map(p -> folder.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 }

@@ -24,7 +24,8 @@ class ModelLocatorTest {
   @TempDir Path temp;
 
   private ModelLocator locator(LocalHub hub) {
-    return ModelLocator.fromEnvironment().withCache(temp.resolve("cache"))
+    return ModelLocator.fromEnvironment()
+        .withCache(temp.resolve("cache"))
         .withHub(HubSettings.of(temp.resolve("hub")).withEndpoint(hub.endpoint()));
   }
 
@@ -43,11 +44,19 @@ class ModelLocatorTest {
       assertEquals(DefaultModel.ID, located.reference());
       assertEquals(commit, located.revision());
       assertEquals("sentence-similarity", located.pipelineTag());
-      assertEquals(List.of("1_Pooling/config.json", "config.json", "modules.json",
-              "onnx/model.onnx", "sentence_bert_config.json", "special_tokens_map.json",
-              "tokenizer.json", "tokenizer_config.json"),
+      assertEquals(
+          List.of(
+              "1_Pooling/config.json",
+              "config.json",
+              "modules.json",
+              "onnx/model.onnx",
+              "sentence_bert_config.json",
+              "special_tokens_map.json",
+              "tokenizer.json",
+              "tokenizer_config.json"),
           located.folder().listFiles());
-      assertArrayEquals(files.get("onnx/model.onnx"),
+      assertArrayEquals(
+          files.get("onnx/model.onnx"),
           Files.readAllBytes(located.folder().path().resolve("onnx/model.onnx")));
       assertEquals(EngineKind.ONNX_RUNTIME, EngineKind.select(located.folder(), Optional.empty()));
     }
@@ -59,10 +68,15 @@ class ModelLocatorTest {
     assertEquals("", bundled.reference());
     assertNull(bundled.revision());
     assertTrue(bundled.folder().file("onnx/model.onnx").isPresent());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelLocator.fromEnvironment().withHub(HubSettings.of(temp.resolve("hub"))
-            .withOffline(true)).locate(DefaultModel.ID, null, Optional.empty()));
-    assertTrue(e.getMessage().startsWith("HF_HUB_OFFLINE is set"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelLocator.fromEnvironment()
+                    .withHub(HubSettings.of(temp.resolve("hub")).withOffline(true))
+                    .locate(DefaultModel.ID, null, Optional.empty()));
+    assertTrue(
+        e.getMessage().startsWith("HF_HUB_OFFLINE is set"),
         "a named default model comes from the Hub: " + e.getMessage());
   }
 
@@ -70,12 +84,18 @@ class ModelLocatorTest {
   void theSageMakerModelFolderIsUsedWhenNothingIsNamed() throws Exception {
     Path modelDir = Files.createDirectories(temp.resolve("opt/ml/model"));
     Files.writeString(modelDir.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
-    LocatedModel located = ModelLocator.fromEnvironment().withSageMakerModelDir(modelDir)
-        .locate(null, null, Optional.empty());
+    LocatedModel located =
+        ModelLocator.fromEnvironment()
+            .withSageMakerModelDir(modelDir)
+            .locate(null, null, Optional.empty());
     assertEquals(modelDir.toString(), located.reference());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> ModelLocator.fromEnvironment().withSageMakerModelDir(temp.resolve("none"))
-            .locate("", null, Optional.empty()));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelLocator.fromEnvironment()
+                    .withSageMakerModelDir(temp.resolve("none"))
+                    .locate("", null, Optional.empty()));
     assertTrue(missing.getMessage().contains("Model folder not found"), missing.getMessage());
   }
 
@@ -83,39 +103,51 @@ class ModelLocatorTest {
   void choosesTheModelAsTheToolkitsSageMakerContainersDo() throws Exception {
     Path base = temp.resolve("opt/ml");
     Files.createDirectories(base.resolve("model"));
-    ModelLocator unset = ModelLocator.fromEnvironment().withModelId(null)
-        .withSageMakerBaseDir(base);
+    ModelLocator unset =
+        ModelLocator.fromEnvironment().withModelId(null).withSageMakerBaseDir(base);
     assertEquals("", unset.choose(null), "an empty /opt/ml/model is not a model");
     Files.writeString(base.resolve("model/config.json"), "{\"architectures\":[\"BertModel\"]}");
     assertEquals(base.resolve("model").toString(), unset.choose(" "));
     ModelLocator smModelDir = unset.withSageMakerModelDir(temp.resolve("sm"));
-    assertEquals(temp.resolve("sm").toString(), smModelDir.choose(null),
+    assertEquals(
+        temp.resolve("sm").toString(),
+        smModelDir.choose(null),
         "SM_MODEL_DIR before /opt/ml/model");
     ModelLocator modelId = smModelDir.withModelId("org/model");
     assertEquals("org/model", modelId.choose(null), "HF_MODEL_ID before both, as the toolkit");
     assertEquals("/cli", modelId.choose(" /cli "), "a name given before everything");
 
-    assertEquals(base.resolve("model").toString(),
-        unset.locate(null, null, Optional.empty()).reference(), "locate reads the same order");
+    assertEquals(
+        base.resolve("model").toString(),
+        unset.locate(null, null, Optional.empty()).reference(),
+        "locate reads the same order");
     Path named = Files.createDirectories(temp.resolve("named"));
-    assertEquals(named.toString(), smModelDir.withModelId(named.toString())
-        .locate("", null, Optional.empty()).reference());
+    assertEquals(
+        named.toString(),
+        smModelDir.withModelId(named.toString()).locate("", null, Optional.empty()).reference());
   }
 
   @Test
   void foldersWinOverHubIdsAndOtherNamesSayWhatTheyAreNot() throws Exception {
     Path folder = Files.createDirectories(temp.resolve("org/name"));
-    LocatedModel located = ModelLocator.fromEnvironment().locate(folder.toString(), "v1",
-        Optional.empty());
+    LocatedModel located =
+        ModelLocator.fromEnvironment().locate(folder.toString(), "v1", Optional.empty());
     assertEquals(folder.toString(), located.reference());
     assertNull(located.revision(), "a folder has no revision");
-    IllegalArgumentException notFound = assertThrows(IllegalArgumentException.class,
-        () -> ModelLocator.fromEnvironment().locate(temp + "/missing/dir/x", null,
-            Optional.empty()));
+    IllegalArgumentException notFound =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelLocator.fromEnvironment()
+                    .locate(temp + "/missing/dir/x", null, Optional.empty()));
     assertTrue(notFound.getMessage().startsWith("Model folder not found"), notFound.getMessage());
-    IllegalArgumentException remoteFolder = assertThrows(IllegalArgumentException.class,
-        () -> ModelLocator.fromEnvironment().locate("s3://bucket/model/", null, Optional.empty()));
-    assertTrue(remoteFolder.getMessage().contains("does not end in .tar.gz"),
-        remoteFolder.getMessage());
+    IllegalArgumentException remoteFolder =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelLocator.fromEnvironment()
+                    .locate("s3://bucket/model/", null, Optional.empty()));
+    assertTrue(
+        remoteFolder.getMessage().contains("does not end in .tar.gz"), remoteFolder.getMessage());
   }
 }

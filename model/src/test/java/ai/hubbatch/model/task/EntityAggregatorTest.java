@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The aggregation strategies on fixed scores: the cases of transformers'
  * test_pipelines_token_classification.py (test_aggregation_strategy,
- * test_aggregation_strategy_example2, test_aggregation_strategy_no_b_i_prefix), with the
- * WordPiece decoder joining words.
+ * test_aggregation_strategy_example2, test_aggregation_strategy_no_b_i_prefix), with the WordPiece
+ * decoder joining words.
  */
 class EntityAggregatorTest {
 
@@ -41,8 +41,9 @@ class EntityAggregatorTest {
         new EntityAggregator(strategy, labels::get, EntityAggregatorTest::wordPiece)
             .aggregate(tokens)) {
       // nested_simplify: scores to 3 decimals
-      entity.put("score", Double.parseDouble(
-          String.format(Locale.ROOT, "%.3f", entity.get("score").asDouble())));
+      entity.put(
+          "score",
+          Double.parseDouble(String.format(Locale.ROOT, "%.3f", entity.get("score").asDouble())));
       out.add(entity.toString());
     }
     return String.join(",", out);
@@ -66,12 +67,15 @@ class EntityAggregatorTest {
   @Test
   void everyStrategyOnEnzoWorksAtTheUn() {
     List<PreEntity> tokens = enzoUn(8, 4, 5);
-    assertEquals("{\"entity\":\"I-PER\",\"score\":0.997,\"index\":1,\"word\":\"En\",\"start\":0,"
-        + "\"end\":2},{\"entity\":\"I-PER\",\"score\":0.996,\"index\":2,\"word\":\"##zo\","
-        + "\"start\":2,\"end\":4},{\"entity\":\"B-ORG\",\"score\":0.999,\"index\":7,\"word\":"
-        + "\"UN\",\"start\":11,\"end\":13}", run(CONLL, Strategy.NONE, tokens));
-    String per = "{\"entity_group\":\"PER\",\"score\":%s,\"word\":\"Enzo\",\"start\":0,\"end\":4},"
-        + "{\"entity_group\":\"ORG\",\"score\":0.999,\"word\":\"UN\",\"start\":11,\"end\":13}";
+    assertEquals(
+        "{\"entity\":\"I-PER\",\"score\":0.997,\"index\":1,\"word\":\"En\",\"start\":0,"
+            + "\"end\":2},{\"entity\":\"I-PER\",\"score\":0.996,\"index\":2,\"word\":\"##zo\","
+            + "\"start\":2,\"end\":4},{\"entity\":\"B-ORG\",\"score\":0.999,\"index\":7,\"word\":"
+            + "\"UN\",\"start\":11,\"end\":13}",
+        run(CONLL, Strategy.NONE, tokens));
+    String per =
+        "{\"entity_group\":\"PER\",\"score\":%s,\"word\":\"Enzo\",\"start\":0,\"end\":4},"
+            + "{\"entity_group\":\"ORG\",\"score\":0.999,\"word\":\"UN\",\"start\":11,\"end\":13}";
     assertEquals(String.format(per, "0.996"), run(CONLL, Strategy.SIMPLE, tokens));
     assertEquals(String.format(per, "0.997"), run(CONLL, Strategy.FIRST, tokens));
     assertEquals(String.format(per, "0.997"), run(CONLL, Strategy.MAX, tokens));
@@ -82,16 +86,19 @@ class EntityAggregatorTest {
   void wordStrategiesDisagreeOnRamazotti() {
     List<String> labels = new ArrayList<>(CONLL);
     labels.add("EXTRA");
-    List<PreEntity> tokens = List.of(
-        new PreEntity("Ra", at(10, 1, 0.55, 3, 0.45), 0, 2, 1, false),
-        new PreEntity("##ma", at(10, 3, 0.2, 7, 0.8), 2, 4, 2, true),
-        new PreEntity("##zotti", at(10, 3, 0.4, 6, 0.6), 11, 13, 3, true));
-    assertEquals("{\"entity\":\"B-MISC\",\"score\":0.55,\"index\":1,\"word\":\"Ra\",\"start\":0,"
-        + "\"end\":2},{\"entity\":\"B-LOC\",\"score\":0.8,\"index\":2,\"word\":\"##ma\",\"start\":2,"
-        + "\"end\":4},{\"entity\":\"I-ORG\",\"score\":0.6,\"index\":3,\"word\":\"##zotti\","
-        + "\"start\":11,\"end\":13}", run(labels, Strategy.NONE, tokens));
-    String word = "{\"entity_group\":\"%s\",\"score\":%s,\"word\":\"Ramazotti\",\"start\":0,"
-        + "\"end\":13}";
+    List<PreEntity> tokens =
+        List.of(
+            new PreEntity("Ra", at(10, 1, 0.55, 3, 0.45), 0, 2, 1, false),
+            new PreEntity("##ma", at(10, 3, 0.2, 7, 0.8), 2, 4, 2, true),
+            new PreEntity("##zotti", at(10, 3, 0.4, 6, 0.6), 11, 13, 3, true));
+    assertEquals(
+        "{\"entity\":\"B-MISC\",\"score\":0.55,\"index\":1,\"word\":\"Ra\",\"start\":0,"
+            + "\"end\":2},{\"entity\":\"B-LOC\",\"score\":0.8,\"index\":2,\"word\":\"##ma\",\"start\":2,"
+            + "\"end\":4},{\"entity\":\"I-ORG\",\"score\":0.6,\"index\":3,\"word\":\"##zotti\","
+            + "\"start\":11,\"end\":13}",
+        run(labels, Strategy.NONE, tokens));
+    String word =
+        "{\"entity_group\":\"%s\",\"score\":%s,\"word\":\"Ramazotti\",\"start\":0," + "\"end\":13}";
     assertEquals(String.format(word, "MISC", "0.55"), run(labels, Strategy.FIRST, tokens));
     assertEquals(String.format(word, "LOC", "0.8"), run(labels, Strategy.MAX, tokens));
     // The averaged scores favour B-PER, which no single token chose.
@@ -102,19 +109,24 @@ class EntityAggregatorTest {
   void labelsWithoutBioPrefixesGroupByName() {
     List<String> labels = List.of("O", "MISC", "PER", "ORG", "LOC");
     List<PreEntity> tokens = enzoUn(5, 4, 3);
-    assertEquals("{\"entity_group\":\"LOC\",\"score\":0.996,\"word\":\"Enzo\",\"start\":0,"
-        + "\"end\":4},{\"entity_group\":\"ORG\",\"score\":0.999,\"word\":\"UN\",\"start\":11,"
-        + "\"end\":13}", run(labels, Strategy.SIMPLE, tokens));
+    assertEquals(
+        "{\"entity_group\":\"LOC\",\"score\":0.996,\"word\":\"Enzo\",\"start\":0,"
+            + "\"end\":4},{\"entity_group\":\"ORG\",\"score\":0.999,\"word\":\"UN\",\"start\":11,"
+            + "\"end\":13}",
+        run(labels, Strategy.SIMPLE, tokens));
   }
 
   @Test
   void consecutiveBeginTagsStaySeparate() {
-    List<PreEntity> tokens = List.of(
-        new PreEntity("Paris", at(9, 7, 0.9), 0, 5, 1, false),
-        new PreEntity("Berlin", at(9, 7, 0.7), 6, 12, 2, false),
-        new PreEntity("City", at(9, 8, 0.5), 13, 17, 3, false));
-    assertEquals("{\"entity_group\":\"LOC\",\"score\":0.9,\"word\":\"Paris\",\"start\":0,"
-        + "\"end\":5},{\"entity_group\":\"LOC\",\"score\":0.6,\"word\":\"Berlin City\","
-        + "\"start\":6,\"end\":17}", run(CONLL, Strategy.SIMPLE, tokens));
+    List<PreEntity> tokens =
+        List.of(
+            new PreEntity("Paris", at(9, 7, 0.9), 0, 5, 1, false),
+            new PreEntity("Berlin", at(9, 7, 0.7), 6, 12, 2, false),
+            new PreEntity("City", at(9, 8, 0.5), 13, 17, 3, false));
+    assertEquals(
+        "{\"entity_group\":\"LOC\",\"score\":0.9,\"word\":\"Paris\",\"start\":0,"
+            + "\"end\":5},{\"entity_group\":\"LOC\",\"score\":0.6,\"word\":\"Berlin City\","
+            + "\"start\":6,\"end\":17}",
+        run(CONLL, Strategy.SIMPLE, tokens));
   }
 }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /** sentence-similarity with the real all-MiniLM-L6-v2 weights on both engines. */
 class SentenceSimilarityTest {
 
-  private static final String BODY = "{\"inputs\":{\"source_sentence\":\"A man is eating food.\","
-      + "\"sentences\":[\"A man is eating a piece of bread.\",\"A man is eating food.\"]}}";
+  private static final String BODY =
+      "{\"inputs\":{\"source_sentence\":\"A man is eating food.\","
+          + "\"sentences\":[\"A man is eating a piece of bread.\",\"A man is eating food.\"]}}";
 
   @Test
   void publishedCosineOnOnnxRuntime() throws Exception {
@@ -31,12 +32,13 @@ class SentenceSimilarityTest {
   }
 
   private static void check(Path folder, String engine) throws Exception {
-    try (LoadedModel model = LoadedModel.load(new ModelSpec(folder.toString(),
-            "sentence-similarity", engine, EngineSettings.defaults()));
+    try (LoadedModel model =
+            LoadedModel.load(
+                new ModelSpec(
+                    folder.toString(), "sentence-similarity", engine, EngineSettings.defaults()));
         BatchPredictor predictor =
             model.newPredictor(new BatchLimits(8, 4096), InferenceListener.NONE)) {
-      JsonNode response =
-          predictor.complete(List.of(predictor.prepare(BODY))).get(0).response();
+      JsonNode response = predictor.complete(List.of(predictor.prepare(BODY))).get(0).response();
       JsonNode similarities = response.get("similarities");
       assertEquals(2, similarities.size(), response.toString());
       assertEquals(0.7553, similarities.get(0).asDouble(), 1e-3);

@@ -23,15 +23,21 @@ class SpanTasksTest {
   @FieldSource("ENGINES")
   void nerTokensCarryOffsetsWordsAndScores(String engine) throws Exception {
     String text = "Enzo works at the UN 🙂 in New York.";
-    List<JsonNode> responses = TinyModels.run("tiny-bert-ner", "ner", engine,
-        "{\"inputs\":\"" + text + "\",\"parameters\":{\"ignore_labels\":[]}}",
-        "{\"inputs\":[\"" + text + "\"],\"parameters\":{\"ignore_labels\":[],"
-            + "\"aggregation_strategy\":\"first\"}}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-bert-ner",
+            "ner",
+            engine,
+            "{\"inputs\":\"" + text + "\",\"parameters\":{\"ignore_labels\":[]}}",
+            "{\"inputs\":[\""
+                + text
+                + "\"],\"parameters\":{\"ignore_labels\":[],"
+                + "\"aggregation_strategy\":\"first\"}}");
     JsonNode tokens = responses.get(0);
     float[] logits = TextTasksTest.logits("tiny-bert-ner", 1, "logits");
     int width = 9;
-    List<String> words = List.of("en", "##zo", "works", "at", "the", "un", "🙂", "in", "new",
-        "york", ".");
+    List<String> words =
+        List.of("en", "##zo", "works", "at", "the", "un", "🙂", "in", "new", "york", ".");
     assertEquals(words.size(), tokens.size(), tokens.toString());
     CodePoints points = CodePoints.of(text);
     for (int i = 0; i < words.size(); i++) {
@@ -40,8 +46,10 @@ class SpanTasksTest {
       assertEquals(i + 1, token.get("index").asInt());
       double[] scores = Scores.softmax(logits, (i + 1) * width, width);
       int best = Scores.argmax(scores);
-      assertEquals(List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC",
-          "I-MISC").get(best), token.get("entity").asText());
+      assertEquals(
+          List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+              .get(best),
+          token.get("entity").asText());
       assertEquals(scores[best], token.get("score").asDouble(), 1e-4);
       String covered = points.slice(token.get("start").asInt(), token.get("end").asInt());
       assertEquals(words.get(i).replace("##", ""), covered.toLowerCase());
@@ -61,10 +69,18 @@ class SpanTasksTest {
     JsonNode example = TinyModels.expected("tiny-bert-qa").get("cases").get(1);
     String question = example.get("text").asText();
     String context = example.get("text_pair").asText();
-    List<JsonNode> responses = TinyModels.run("tiny-bert-qa", "question-answering", engine,
-        "{\"inputs\":{\"question\":\"" + question + "\",\"context\":\"" + context + "\"},"
-            + "\"parameters\":{\"align_to_words\":false}}",
-        "{\"question\":\"" + question + "\",\"context\":\"" + context + "\"}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-bert-qa",
+            "question-answering",
+            engine,
+            "{\"inputs\":{\"question\":\""
+                + question
+                + "\",\"context\":\""
+                + context
+                + "\"},"
+                + "\"parameters\":{\"align_to_words\":false}}",
+            "{\"question\":\"" + question + "\",\"context\":\"" + context + "\"}");
     // Brute force over the expected logits: context tokens only, at most 15 tokens long.
     float[] starts = TextTasksTest.logits("tiny-bert-qa", 1, "start_logits");
     float[] ends = TextTasksTest.logits("tiny-bert-qa", 1, "end_logits");
@@ -90,8 +106,9 @@ class SpanTasksTest {
     }
     JsonNode answer = responses.get(0);
     assertEquals(best, answer.get("score").asDouble(), 1e-4, answer.toString());
-    assertEquals(CodePoints.of(context).slice(answer.get("start").asInt(),
-        answer.get("end").asInt()), answer.get("answer").asText());
+    assertEquals(
+        CodePoints.of(context).slice(answer.get("start").asInt(), answer.get("end").asInt()),
+        answer.get("answer").asText());
     // The whole request as inputs gives the same, word-aligned answer's score.
     assertEquals(best, responses.get(1).get("score").asDouble(), 1e-4);
   }
@@ -111,15 +128,22 @@ class SpanTasksTest {
   @FieldSource("ENGINES")
   void longContextsAreCutIntoWindows(String engine) throws Exception {
     String context = "My name is Wolfgang and I live in Berlin. ".repeat(12);
-    List<JsonNode> responses = TinyModels.run("tiny-bert-qa", "question-answering", engine,
-        "{\"inputs\":{\"question\":\"Where do I live?\",\"context\":\"" + context + "\"},"
-            + "\"parameters\":{\"top_k\":3,\"max_seq_len\":24,\"doc_stride\":8,"
-            + "\"handle_impossible_answer\":true}}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-bert-qa",
+            "question-answering",
+            engine,
+            "{\"inputs\":{\"question\":\"Where do I live?\",\"context\":\""
+                + context
+                + "\"},"
+                + "\"parameters\":{\"top_k\":3,\"max_seq_len\":24,\"doc_stride\":8,"
+                + "\"handle_impossible_answer\":true}}");
     JsonNode answers = responses.get(0);
     assertEquals(3, answers.size(), answers.toString());
     for (int i = 0; i < 3; i++) {
       JsonNode a = answers.get(i);
-      assertEquals(CodePoints.of(context).slice(a.get("start").asInt(), a.get("end").asInt()),
+      assertEquals(
+          CodePoints.of(context).slice(a.get("start").asInt(), a.get("end").asInt()),
           a.get("answer").asText());
       if (i > 0) {
         assertTrue(answers.get(i - 1).get("score").asDouble() >= a.get("score").asDouble());
@@ -127,9 +151,14 @@ class SpanTasksTest {
     }
     // The context became overlapping windows of 24 tokens, all scored.
     try (var model = TinyModels.load("tiny-bert-qa", "question-answering", engine)) {
-      var prepared = model.task().prepare(ai.hubbatch.model.codec.InferenceRequest.parse(
-          "{\"inputs\":{\"question\":\"Where do I live?\",\"context\":\"" + context
-              + "\"},\"parameters\":{\"max_seq_len\":24,\"doc_stride\":8}}"));
+      var prepared =
+          model
+              .task()
+              .prepare(
+                  ai.hubbatch.model.codec.InferenceRequest.parse(
+                      "{\"inputs\":{\"question\":\"Where do I live?\",\"context\":\""
+                          + context
+                          + "\"},\"parameters\":{\"max_seq_len\":24,\"doc_stride\":8}}"));
       assertTrue(prepared.sequences().size() > 5, "windows: " + prepared.sequences().size());
       prepared.sequences().forEach(w -> assertTrue(w.length() <= 24));
     }

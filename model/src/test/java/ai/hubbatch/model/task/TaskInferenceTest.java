@@ -47,18 +47,22 @@ class TaskInferenceTest {
   void sentenceTransformersFoldersAreSentenceEmbeddings(String architecture) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
     Files.writeString(dir.resolve("modules.json"), "[]");
-    assertEquals("sentence-embeddings", TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
+    assertEquals(
+        "sentence-embeddings", TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
   }
 
   @ParameterizedTest
   @CsvSource({"SomethingUnheardOf"})
   void unknownArchitecturesAskForHfTask(String architecture) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TaskInference.infer(ModelFolder.open(dir), Optional.empty()));
     assertTrue(e.getMessage().contains("SomethingUnheardOf"), e.getMessage());
     assertTrue(e.getMessage().contains("HF_TASK"), e.getMessage());
-    assertEquals("fill-mask",
+    assertEquals(
+        "fill-mask",
         TaskInference.infer(ModelFolder.open(dir), Optional.of("fill-mask")),
         "the Hub's pipeline_tag is the last resort");
   }
@@ -69,8 +73,8 @@ class TaskInferenceTest {
     "BertForMaskedLM, zero-shot-classification, fill-mask",
     "BertModel, sentence-similarity, sentence-embeddings",
   })
-  void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag,
-      String task) throws Exception {
+  void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag, String task)
+      throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
     assertEquals(task, TaskInference.infer(ModelFolder.open(dir), Optional.of(tag)));
   }

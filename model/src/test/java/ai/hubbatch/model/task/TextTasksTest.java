@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * The tasks end to end on the tiny models, on both engines, through the shared batching path:
- * each response is checked against transformers.js's pipeline output where its pipeline matches
+ * The tasks end to end on the tiny models, on both engines, through the shared batching path: each
+ * response is checked against transformers.js's pipeline output where its pipeline matches
  * Python's, and otherwise against values computed here from the expected logits.
  */
 class TextTasksTest {
@@ -76,14 +76,19 @@ class TextTasksTest {
   @FieldSource("ENGINES")
   void textClassificationMatchesThePipeline(String engine) throws Exception {
     JsonNode pipeline = TinyModels.expected("tiny-bert-sentiment").get("pipeline");
-    List<JsonNode> responses = TinyModels.run("tiny-bert-sentiment", "text-classification", engine,
-        "{\"inputs\":[\"I love this movie!\",\"This film was terrible.\"],"
-            + "\"parameters\":{\"top_k\":2}}",
-        "{\"inputs\":\"I love this movie!\"}",
-        "{\"inputs\":{\"text\":\"The cat sat on the mat.\",\"text_pair\":\"A cat is sitting.\"}}",
-        "{\"inputs\":\"This film was terrible.\",\"parameters\":{\"return_all_scores\":true}}",
-        "{\"inputs\":\"I love this movie!\",\"parameters\":{\"function_to_apply\":\"none\","
-            + "\"top_k\":1}}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-bert-sentiment",
+            "text-classification",
+            engine,
+            "{\"inputs\":[\"I love this movie!\",\"This film was terrible.\"],"
+                + "\"parameters\":{\"top_k\":2}}",
+            "{\"inputs\":\"I love this movie!\"}",
+            "{\"inputs\":{\"text\":\"The cat sat on the mat.\",\"text_pair\":\"A cat is"
+                + " sitting.\"}}",
+            "{\"inputs\":\"This film was terrible.\",\"parameters\":{\"return_all_scores\":true}}",
+            "{\"inputs\":\"I love this movie!\",\"parameters\":{\"function_to_apply\":\"none\","
+                + "\"top_k\":1}}");
     assertJson(pipeline.get("output"), responses.get(0));
     double[] love = Scores.softmax(logits("tiny-bert-sentiment", 0, "logits"));
     double[] pair = Scores.softmax(logits("tiny-bert-sentiment", 2, "logits"));
@@ -92,10 +97,23 @@ class TextTasksTest {
     // label order.
     assertJson(json("[{\"label\":\"POSITIVE\",\"score\":" + love[1] + "}]"), responses.get(1));
     int best = Scores.argmax(pair);
-    assertJson(json("{\"label\":\"" + (best == 1 ? "POSITIVE" : "NEGATIVE") + "\",\"score\":"
-        + pair[best] + "}"), responses.get(2));
-    assertJson(json("[[{\"label\":\"NEGATIVE\",\"score\":" + terrible[0] + "},"
-        + "{\"label\":\"POSITIVE\",\"score\":" + terrible[1] + "}]]"), responses.get(3));
+    assertJson(
+        json(
+            "{\"label\":\""
+                + (best == 1 ? "POSITIVE" : "NEGATIVE")
+                + "\",\"score\":"
+                + pair[best]
+                + "}"),
+        responses.get(2));
+    assertJson(
+        json(
+            "[[{\"label\":\"NEGATIVE\",\"score\":"
+                + terrible[0]
+                + "},"
+                + "{\"label\":\"POSITIVE\",\"score\":"
+                + terrible[1]
+                + "}]]"),
+        responses.get(3));
     float[] raw = logits("tiny-bert-sentiment", 0, "logits");
     assertJson(json("[{\"label\":\"POSITIVE\",\"score\":" + raw[1] + "}]"), responses.get(4));
   }
@@ -104,8 +122,13 @@ class TextTasksTest {
   @FieldSource("ENGINES")
   void multiLabelClassificationUsesSigmoid(String engine) throws Exception {
     JsonNode pipeline = TinyModels.expected("tiny-bert-multilabel").get("pipeline");
-    JsonNode response = TinyModels.run("tiny-bert-multilabel", "text-classification", engine,
-        "{\"inputs\":" + pipeline.get("inputs") + ",\"parameters\":{\"top_k\":null}}").get(0);
+    JsonNode response =
+        TinyModels.run(
+                "tiny-bert-multilabel",
+                "text-classification",
+                engine,
+                "{\"inputs\":" + pipeline.get("inputs") + ",\"parameters\":{\"top_k\":null}}")
+            .get(0);
     assertJson(pipeline.get("output"), response);
   }
 
@@ -114,16 +137,21 @@ class TextTasksTest {
   void fillMaskMatchesThePipelineForBothMaskTokens(String engine) throws Exception {
     for (String model : List.of("tiny-bert-mlm", "tiny-roberta-mlm")) {
       JsonNode pipeline = TinyModels.expected(model).get("pipeline");
-      List<JsonNode> responses = TinyModels.run(model, "fill-mask", engine,
-          "{\"inputs\":" + pipeline.get("inputs") + "}",
-          "{\"inputs\":" + cases(model).get(1).get("text") + ",\"parameters\":{\"top_k\":2}}");
+      List<JsonNode> responses =
+          TinyModels.run(
+              model,
+              "fill-mask",
+              engine,
+              "{\"inputs\":" + pipeline.get("inputs") + "}",
+              "{\"inputs\":" + cases(model).get(1).get("text") + ",\"parameters\":{\"top_k\":2}}");
       assertJson(pipeline.get("output"), responses.get(0));
       // Two masks: a list per mask, and the other mask stays in each sequence.
       JsonNode twoMasks = responses.get(1);
       assertEquals(2, twoMasks.size());
       assertEquals(2, twoMasks.get(0).size());
       String mask = model.contains("roberta") ? "<mask>" : "[MASK]";
-      assertTrue(twoMasks.get(0).get(0).get("sequence").asText().contains(mask), twoMasks.toString());
+      assertTrue(
+          twoMasks.get(0).get(0).get("sequence").asText().contains(mask), twoMasks.toString());
       // Each mask's best proposal is the highest probability at that position.
       float[] all = logits(model, 1, "logits");
       JsonNode ids = cases(model).get(1).get("input_ids");
@@ -132,8 +160,8 @@ class TextTasksTest {
       for (int position = 0; position < ids.size(); position++) {
         if (ids.get(position).asInt() == 4) { // [MASK] and <mask> are both id 4 here
           double[] probs = Scores.softmax(all, position * vocab, vocab);
-          assertEquals(probs[Scores.argmax(probs)],
-              twoMasks.get(m++).get(0).get("score").asDouble(), 1e-4);
+          assertEquals(
+              probs[Scores.argmax(probs)], twoMasks.get(m++).get(0).get("score").asDouble(), 1e-4);
         }
       }
       assertEquals(2, m);
@@ -144,12 +172,20 @@ class TextTasksTest {
   @FieldSource("ENGINES")
   void zeroShotMatchesThePipeline(String engine) throws Exception {
     JsonNode pipeline = TinyModels.expected("tiny-roberta-nli").get("pipeline");
-    List<JsonNode> responses = TinyModels.run("tiny-roberta-nli", "zero-shot-classification",
-        engine,
-        "{\"inputs\":" + pipeline.get("inputs") + ",\"parameters\":{\"candidate_labels\":"
-            + pipeline.get("options") + "}}",
-        "{\"inputs\":" + pipeline.get("inputs") + ",\"parameters\":{\"candidate_labels\":"
-            + "\"positive, negative,sports\",\"multi_label\":true}}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-roberta-nli",
+            "zero-shot-classification",
+            engine,
+            "{\"inputs\":"
+                + pipeline.get("inputs")
+                + ",\"parameters\":{\"candidate_labels\":"
+                + pipeline.get("options")
+                + "}}",
+            "{\"inputs\":"
+                + pipeline.get("inputs")
+                + ",\"parameters\":{\"candidate_labels\":"
+                + "\"positive, negative,sports\",\"multi_label\":true}}");
     assertJson(pipeline.get("output"), responses.get(0));
     // multi_label: each label on its own, entailment (2) against contradiction (0).
     JsonNode multi = responses.get(1);
@@ -166,12 +202,16 @@ class TextTasksTest {
   @FieldSource("ENGINES")
   void rankingScoresPairsAndRanksTexts(String engine) throws Exception {
     JsonNode cases = cases("tiny-bert-cross-encoder");
-    List<JsonNode> responses = TinyModels.run("tiny-bert-cross-encoder", "ranking", engine,
-        "{\"inputs\":[[\"Where do I live?\",\"I live in Berlin.\"],"
-            + "[\"Where do I live?\",\"The cat sat on the mat.\"]]}",
-        "{\"inputs\":{\"query\":\"Where do I live?\",\"texts\":[\"I live in Berlin.\","
-            + "\"The cat sat on the mat.\",\"Paris is the capital of France.\"],"
-            + "\"return_documents\":true}}");
+    List<JsonNode> responses =
+        TinyModels.run(
+            "tiny-bert-cross-encoder",
+            "ranking",
+            engine,
+            "{\"inputs\":[[\"Where do I live?\",\"I live in Berlin.\"],"
+                + "[\"Where do I live?\",\"The cat sat on the mat.\"]]}",
+            "{\"inputs\":{\"query\":\"Where do I live?\",\"texts\":[\"I live in Berlin.\","
+                + "\"The cat sat on the mat.\",\"Paris is the capital of France.\"],"
+                + "\"return_documents\":true}}");
     double[] scores = new double[3];
     for (int i = 0; i < 3; i++) {
       scores[i] = Scores.sigmoid(logits("tiny-bert-cross-encoder", i, "logits"))[0];
@@ -183,7 +223,8 @@ class TextTasksTest {
       assertEquals(scores[index], ranked.get(i).get("score").asDouble(), 1e-4);
       assertEquals(cases.get(index).get("text_pair").asText(), ranked.get(i).get("text").asText());
       if (i > 0) {
-        assertTrue(ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
+        assertTrue(
+            ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
       }
     }
   }
@@ -191,14 +232,24 @@ class TextTasksTest {
   @ParameterizedTest
   @FieldSource("ENGINES")
   void badInputsNameTheExpectedShape(String engine) throws Exception {
-    List<Outcome> outcomes = TinyModels.outcomes("tiny-bert-mlm", "fill-mask", engine,
-        "{\"inputs\":\"no mask here\"}",
-        "{\"inputs\":\"Paris is the [MASK].\",\"parameters\":{\"topk\":3}}",
-        "{\"inputs\":{\"question\":\"q\"}}");
+    List<Outcome> outcomes =
+        TinyModels.outcomes(
+            "tiny-bert-mlm",
+            "fill-mask",
+            engine,
+            "{\"inputs\":\"no mask here\"}",
+            "{\"inputs\":\"Paris is the [MASK].\",\"parameters\":{\"topk\":3}}",
+            "{\"inputs\":{\"question\":\"q\"}}");
     assertEquals("No mask_token ([MASK]) found on the input", outcomes.get(0).error());
-    assertTrue(outcomes.get(1).error().startsWith(
-        "fill-mask does not take the parameter \"topk\"; it takes ["), outcomes.get(1).error());
-    assertEquals("fill-mask expects \"inputs\" to be a string or a list of strings, got an "
-        + "object with keys question", outcomes.get(2).error());
+    assertTrue(
+        outcomes
+            .get(1)
+            .error()
+            .startsWith("fill-mask does not take the parameter \"topk\"; it takes ["),
+        outcomes.get(1).error());
+    assertEquals(
+        "fill-mask expects \"inputs\" to be a string or a list of strings, got an "
+            + "object with keys question",
+        outcomes.get(2).error());
   }
 }

@@ -28,9 +28,16 @@ class TinyModelLogitsTest {
 
   static Stream<Arguments> models() {
     List<Arguments> all = new ArrayList<>();
-    for (String model : List.of("tiny-bert-sentiment", "tiny-bert-multilabel", "tiny-bert-ner",
-        "tiny-bert-qa", "tiny-bert-mlm", "tiny-bert-cross-encoder", "tiny-roberta-mlm",
-        "tiny-roberta-nli")) {
+    for (String model :
+        List.of(
+            "tiny-bert-sentiment",
+            "tiny-bert-multilabel",
+            "tiny-bert-ner",
+            "tiny-bert-qa",
+            "tiny-bert-mlm",
+            "tiny-bert-cross-encoder",
+            "tiny-roberta-mlm",
+            "tiny-roberta-nli")) {
       for (String engine : TinyModels.ENGINES) {
         all.add(Arguments.of(model, engine));
       }
@@ -48,9 +55,10 @@ class TinyModelLogitsTest {
       List<long[]> ids = new ArrayList<>();
       List<long[]> types = new ArrayList<>();
       for (JsonNode c : cases) {
-        TokenizedText text = c.has("text_pair")
-            ? tokenizer.encode(c.get("text").asText(), c.get("text_pair").asText())
-            : tokenizer.encode(c.get("text").asText());
+        TokenizedText text =
+            c.has("text_pair")
+                ? tokenizer.encode(c.get("text").asText(), c.get("text_pair").asText())
+                : tokenizer.encode(c.get("text").asText());
         assertArrayEquals(longs(c.get("input_ids")), text.ids(), c.get("text").asText());
         if (c.has("token_type_ids")) {
           assertArrayEquals(longs(c.get("token_type_ids")), text.typeIds());
@@ -62,18 +70,24 @@ class TinyModelLogitsTest {
       for (int row = 0; row < cases.size(); row++) {
         JsonNode c = cases.get(row);
         int output = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("logits").fields(); it.hasNext();
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("logits").fields();
+            it.hasNext();
             output++) {
           Map.Entry<String, JsonNode> expected = it.next();
           List<Float> flat = new ArrayList<>();
           flatten(expected.getValue(), flat);
           SequenceOutput sequence = new SequenceOutput(outputs, row, ids.get(row).length);
           Tensor tensor = outputs.get(output);
-          float[] actual = expected.getKey().endsWith("_logits") ? sequence.scores(output)
-              : tensor.rank() == 3 ? sequence.tokens(output) : sequence.row(output);
+          float[] actual =
+              expected.getKey().endsWith("_logits")
+                  ? sequence.scores(output)
+                  : tensor.rank() == 3 ? sequence.tokens(output) : sequence.row(output);
           assertEquals(flat.size(), actual.length, name + " " + expected.getKey());
           for (int i = 0; i < actual.length; i++) {
-            assertEquals(flat.get(i), actual[i], 1e-4,
+            assertEquals(
+                flat.get(i),
+                actual[i],
+                1e-4,
                 name + " " + expected.getKey() + " [" + i + "] of " + c.get("text"));
           }
         }

@@ -15,14 +15,34 @@ import java.util.Locale;
 public record ContentType(String mime, Format format) implements Serializable {
 
   /** What a record of a content type is. */
-  public enum Format { JSON, JSON_LINES, CSV, IMAGE, AUDIO }
+  public enum Format {
+    JSON,
+    JSON_LINES,
+    CSV,
+    IMAGE,
+    AUDIO
+  }
 
   public static final ContentType JSON = new ContentType("application/json", Format.JSON);
 
-  private static final List<String> IMAGES = List.of("image/jpeg", "image/png", "image/tiff",
-      "image/bmp", "image/gif", "image/webp", "image/x-image");
-  private static final List<String> AUDIO = List.of("audio/x-flac", "audio/flac", "audio/mpeg",
-      "audio/wave", "audio/wav", "audio/ogg", "audio/x-audio");
+  private static final List<String> IMAGES =
+      List.of(
+          "image/jpeg",
+          "image/png",
+          "image/tiff",
+          "image/bmp",
+          "image/gif",
+          "image/webp",
+          "image/x-image");
+  private static final List<String> AUDIO =
+      List.of(
+          "audio/x-flac",
+          "audio/flac",
+          "audio/mpeg",
+          "audio/wave",
+          "audio/wav",
+          "audio/ogg",
+          "audio/x-audio");
 
   /**
    * Parses a {@code ContentType}.
@@ -47,9 +67,14 @@ public record ContentType(String mime, Format format) implements Serializable {
         if (AUDIO.contains(mime)) {
           return new ContentType(mime, Format.AUDIO);
         }
-        throw new IllegalArgumentException("Content type '" + value + "' is not supported: use "
-            + "application/json, application/jsonlines, text/csv, "
-            + String.join(", ", IMAGES) + " or " + String.join(", ", AUDIO));
+        throw new IllegalArgumentException(
+            "Content type '"
+                + value
+                + "' is not supported: use "
+                + "application/json, application/jsonlines, text/csv, "
+                + String.join(", ", IMAGES)
+                + " or "
+                + String.join(", ", AUDIO));
     }
   }
 
@@ -69,8 +94,11 @@ public record ContentType(String mime, Format format) implements Serializable {
       type = null;
     }
     if (type == null || type.binary()) {
-      throw new IllegalArgumentException("Accept '" + value + "' is not supported: use "
-          + "application/json, application/jsonlines or text/csv");
+      throw new IllegalArgumentException(
+          "Accept '"
+              + value
+              + "' is not supported: use "
+              + "application/json, application/jsonlines or text/csv");
     }
     return type;
   }

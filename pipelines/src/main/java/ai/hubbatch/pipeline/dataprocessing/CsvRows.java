@@ -31,16 +31,18 @@ public final class CsvRows {
   private CsvRows() {}
 
   /**
-   * Every row of a CSV text. Empty lines are no rows, as for Python's {@code csv.DictReader}
-   * (and neither are lines of only spaces, which it would read as a row of one blank cell).
+   * Every row of a CSV text. Empty lines are no rows, as for Python's {@code csv.DictReader} (and
+   * neither are lines of only spaces, which it would read as a row of one blank cell).
    *
    * @throws InvalidRequestException for text that is not CSV (an unclosed quote)
    */
   public static List<ArrayNode> parse(String text) {
     List<ArrayNode> rows = new ArrayList<>();
-    try (MappingIterator<List<String>> it = CSV.readerForListOf(String.class)
-        .with(CsvParser.Feature.WRAP_AS_ARRAY).with(CsvParser.Feature.SKIP_EMPTY_LINES)
-        .readValues(text)) {
+    try (MappingIterator<List<String>> it =
+        CSV.readerForListOf(String.class)
+            .with(CsvParser.Feature.WRAP_AS_ARRAY)
+            .with(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .readValues(text)) {
       while (it.hasNext()) {
         ArrayNode row = JsonNodeFactory.instance.arrayNode();
         it.next().forEach(row::add);
@@ -62,8 +64,8 @@ public final class CsvRows {
    */
   public static JsonNode toolkitInput(ArrayNode header, ArrayNode row, String what) {
     if (row.size() > header.size()) {
-      throw new InvalidRequestException(what + " has " + row.size()
-          + " fields but the header names " + header.size());
+      throw new InvalidRequestException(
+          what + " has " + row.size() + " fields but the header names " + header.size());
     }
     ObjectNode columns = JsonNodeFactory.instance.objectNode();
     for (int i = 0; i < header.size(); i++) {
@@ -89,13 +91,14 @@ public final class CsvRows {
   }
 
   /**
-   * One row, without a line ending. A cell is quoted only when it holds a comma, a quote or a
-   * line break, which is also Python's {@code csv.QUOTE_MINIMAL} with {@code \r\n} line ends
-   * (but for a row of one empty cell, which Python writes as {@code ""}).
+   * One row, without a line ending. A cell is quoted only when it holds a comma, a quote or a line
+   * break, which is also Python's {@code csv.QUOTE_MINIMAL} with {@code \r\n} line ends (but for a
+   * row of one empty cell, which Python writes as {@code ""}).
    */
   public static String row(List<String> cells) {
     try {
-      return CSV.writer(ROW).with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+      return CSV.writer(ROW)
+          .with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
           .writeValueAsString(cells);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write a CSV row", e);
@@ -116,9 +119,10 @@ public final class CsvRows {
 
   private static String message(Exception e) {
     // The reader's iterator wraps its parse errors in unchecked exceptions.
-    Throwable cause = e instanceof RuntimeJsonMappingException && e.getCause() != null
-        ? e.getCause() : e;
-    return cause instanceof JsonProcessingException json ? json.getOriginalMessage()
+    Throwable cause =
+        e instanceof RuntimeJsonMappingException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof JsonProcessingException json
+        ? json.getOriginalMessage()
         : String.valueOf(cause.getMessage());
   }
 }

@@ -12,16 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SageMaker's JSONPath subset for {@code InputFilter} and {@code OutputFilter}: {@code $},
- * {@code .name}, {@code *}, {@code ['a','b']}, {@code [n]} and {@code [n,m]} (negative from the
- * end), {@code [start:end]} with the end <b>included</b> as SageMaker documents ({@code $[1:4]}
- * is the 2nd to 5th column), and lists mixing them ({@code $[0,5:]}). At most 63 characters.
- * Anything else (recursive descent, filters, scripts) is refused when the job starts.
+ * SageMaker's JSONPath subset for {@code InputFilter} and {@code OutputFilter}: {@code $}, {@code
+ * .name}, {@code *}, {@code ['a','b']}, {@code [n]} and {@code [n,m]} (negative from the end),
+ * {@code [start:end]} with the end <b>included</b> as SageMaker documents ({@code $[1:4]} is the
+ * 2nd to 5th column), and lists mixing them ({@code $[0,5:]}). At most 63 characters. Anything else
+ * (recursive descent, filters, scripts) is refused when the job starts.
  *
- * <p>A path of names and single indexes selects one value; {@code ['a','b']} selects an object
- * with those keys; wildcards, index lists and slices select a list. Hand-written because the
- * library JSONPath implementations read slices with an exclusive end and accept operators
- * SageMaker refuses.
+ * <p>A path of names and single indexes selects one value; {@code ['a','b']} selects an object with
+ * those keys; wildcards, index lists and slices select a list. Hand-written because the library
+ * JSONPath implementations read slices with an exclusive end and accept operators SageMaker
+ * refuses.
  */
 public final class JsonPath implements Serializable {
 
@@ -52,8 +52,8 @@ public final class JsonPath implements Serializable {
   public static JsonPath parse(String path, String what) {
     String text = path.trim();
     if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(what + " '" + path + "' is longer than SageMaker's "
-          + MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          what + " '" + path + "' is longer than SageMaker's " + MAX_LENGTH + " characters");
     }
     if (!text.startsWith("$")) {
       throw new IllegalArgumentException(what + " '" + path + "' must start with $");
@@ -92,8 +92,10 @@ public final class JsonPath implements Serializable {
       for (String item : items) {
         Matcher quoted = QUOTED.matcher(item);
         if (!quoted.matches() || quoted.group(1).contains(".")) {
-          throw unsupported(what, path, "[" + inside + "] (names in brackets are quoted and "
-              + "have no children)");
+          throw unsupported(
+              what,
+              path,
+              "[" + inside + "] (names in brackets are quoted and " + "have no children)");
         }
         names.add(quoted.group(1));
       }
@@ -107,8 +109,8 @@ public final class JsonPath implements Serializable {
       }
       boolean slice = index.group(2) != null;
       long start = index.group(1) == null ? 0 : Long.parseLong(index.group(1));
-      long end = !slice ? start : index.group(3) == null ? Long.MIN_VALUE
-          : Long.parseLong(index.group(3));
+      long end =
+          !slice ? start : index.group(3) == null ? Long.MIN_VALUE : Long.parseLong(index.group(3));
       ranges.add(new long[] {start, end, slice ? 1 : 0});
     }
     boolean single = ranges.size() == 1 && ranges.get(0)[2] == 0;
@@ -116,8 +118,14 @@ public final class JsonPath implements Serializable {
   }
 
   private static IllegalArgumentException unsupported(String what, String path, String part) {
-    return new IllegalArgumentException(what + " '" + path + "': " + part + " is not in "
-        + "SageMaker's JSONPath subset ($, .name, *, ['a','b'], [n], [n,m], [start:end])");
+    return new IllegalArgumentException(
+        what
+            + " '"
+            + path
+            + "': "
+            + part
+            + " is not in "
+            + "SageMaker's JSONPath subset ($, .name, *, ['a','b'], [n], [n,m], [start:end])");
   }
 
   /** Whether this path selects the whole value. */
@@ -154,7 +162,12 @@ public final class JsonPath implements Serializable {
     return text;
   }
 
-  private enum Kind { ALL, NAMES, INDEX, INDEXES }
+  private enum Kind {
+    ALL,
+    NAMES,
+    INDEX,
+    INDEXES
+  }
 
   /** One step of a path; {@code ranges} are {start, end (inclusive), isSlice}. */
   private record Step(Kind kind, List<String> names, List<long[]> ranges) implements Serializable {

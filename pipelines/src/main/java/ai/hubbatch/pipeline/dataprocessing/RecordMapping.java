@@ -19,22 +19,22 @@ import java.util.TreeMap;
 
 /**
  * What happens to a record around the model, as SageMaker's data processing and the Inference
- * Toolkit's codecs do it: the record is decoded by its content type, the {@code InputFilter}
- * picks what the model sees, and the response is encoded by {@code Accept}, joined with the
- * original record ({@code JoinSource Input}) and cut by the {@code OutputFilter}.
+ * Toolkit's codecs do it: the record is decoded by its content type, the {@code InputFilter} picks
+ * what the model sees, and the response is encoded by {@code Accept}, joined with the original
+ * record ({@code JoinSource Input}) and cut by the {@code OutputFilter}.
  *
  * <p>Decoding: JSON and JSON Lines records are JSON values ({@code {"inputs": ..}} or the inputs
- * themselves). A CSV record is a row; with a header line naming an {@code inputs},
- * {@code question} or {@code context} column, the request is {@code {"inputs": row.inputs}} or
- * {@code {"inputs": {column: value, ..}}} as the toolkit builds it; without one, the row (after
- * the input filter) must be one column, which is the inputs. A whole CSV object (split type
- * None) needs the header and gives {@code {"inputs": [..]}}, one element per row.
+ * themselves). A CSV record is a row; with a header line naming an {@code inputs}, {@code question}
+ * or {@code context} column, the request is {@code {"inputs": row.inputs}} or {@code {"inputs":
+ * {column: value, ..}}} as the toolkit builds it; without one, the row (after the input filter)
+ * must be one column, which is the inputs. A whole CSV object (split type None) needs the header
+ * and gives {@code {"inputs": [..]}}, one element per row.
  *
- * <p>Encoding: JSON as the toolkit writes it; CSV as one row of the response's scalars, depth
- * first (no header per record, unlike the toolkit, so rows can be joined and concatenated).
- * Joined JSON objects get {@code SageMakerOutput} and their keys in byte order, as SageMaker
- * writes them; other JSON values become {@code {"SageMakerInput":..,"SageMakerOutput":..}};
- * CSV rows get the output's columns appended.
+ * <p>Encoding: JSON as the toolkit writes it; CSV as one row of the response's scalars, depth first
+ * (no header per record, unlike the toolkit, so rows can be joined and concatenated). Joined JSON
+ * objects get {@code SageMakerOutput} and their keys in byte order, as SageMaker writes them; other
+ * JSON values become {@code {"SageMakerInput":..,"SageMakerOutput":..}}; CSV rows get the output's
+ * columns appended.
  */
 public final class RecordMapping implements Serializable {
 
@@ -56,8 +56,14 @@ public final class RecordMapping implements Serializable {
    * @param task the task name, for the error of records it cannot take
    * @throws IllegalArgumentException for a combination that cannot work, saying why
    */
-  public RecordMapping(ContentType contentType, ContentType accept, SplitType split,
-      JsonPath inputFilter, JsonPath outputFilter, JoinSource join, String task) {
+  public RecordMapping(
+      ContentType contentType,
+      ContentType accept,
+      SplitType split,
+      JsonPath inputFilter,
+      JsonPath outputFilter,
+      JoinSource join,
+      String task) {
     this.contentType = contentType;
     this.accept = accept;
     this.split = split;
@@ -67,26 +73,35 @@ public final class RecordMapping implements Serializable {
     this.task = task;
     boolean processing = this.join || !inputFilter.isRoot() || !outputFilter.isRoot();
     if (processing && contentType.binary()) {
-      throw new IllegalArgumentException("InputFilter, OutputFilter and JoinSource work on "
-          + "text/csv, application/json and application/jsonlines records, not " + contentType);
+      throw new IllegalArgumentException(
+          "InputFilter, OutputFilter and JoinSource work on "
+              + "text/csv, application/json and application/jsonlines records, not "
+              + contentType);
     }
     if (this.join && contentType.json() != accept.json()) {
-      throw new IllegalArgumentException("JoinSource Input joins outputs to records of the same "
-          + "format: ContentType " + contentType + " needs Accept "
-          + (contentType.json() ? "application/json or application/jsonlines" : "text/csv")
-          + ", not " + accept);
+      throw new IllegalArgumentException(
+          "JoinSource Input joins outputs to records of the same "
+              + "format: ContentType "
+              + contentType
+              + " needs Accept "
+              + (contentType.json() ? "application/json or application/jsonlines" : "text/csv")
+              + ", not "
+              + accept);
     }
-    if (contentType.format() == ContentType.Format.CSV && processing
-        && split != SplitType.LINE) {
+    if (contentType.format() == ContentType.Format.CSV && processing && split != SplitType.LINE) {
       throw new IllegalArgumentException("Data processing of text/csv needs SplitType Line");
     }
     if (contentType.format() == ContentType.Format.JSON_LINES && split == SplitType.NONE) {
-      throw new IllegalArgumentException(contentType + " with SplitType None would make the "
-          + "whole object one request: use SplitType Line (one output per line)");
+      throw new IllegalArgumentException(
+          contentType
+              + " with SplitType None would make the "
+              + "whole object one request: use SplitType Line (one output per line)");
     }
     if (contentType.binary() && split == SplitType.LINE) {
-      throw new IllegalArgumentException(contentType + " records cannot be split into lines: "
-          + "use SplitType None (one object, one record), RecordIO or TFRecord");
+      throw new IllegalArgumentException(
+          contentType
+              + " records cannot be split into lines: "
+              + "use SplitType None (one object, one record), RecordIO or TFRecord");
     }
   }
 
@@ -121,8 +136,13 @@ public final class RecordMapping implements Serializable {
    */
   public InferenceRequest request(SourceRecord record) {
     if (record.binary()) {
-      throw new InvalidRequestException("hubbatch has no task for " + contentType + " records "
-          + "yet: the job's task " + task + " takes text");
+      throw new InvalidRequestException(
+          "hubbatch has no task for "
+              + contentType
+              + " records "
+              + "yet: the job's task "
+              + task
+              + " takes text");
     }
     switch (contentType.format()) {
       case CSV:
@@ -137,8 +157,9 @@ public final class RecordMapping implements Serializable {
     if (split == SplitType.NONE) {
       List<ArrayNode> rows = CsvRows.parse(record.text());
       if (rows.isEmpty() || !isCsvHeader(rows.get(0))) {
-        throw new InvalidRequestException("A text/csv object read whole needs a header line "
-            + "naming an inputs, question or context column");
+        throw new InvalidRequestException(
+            "A text/csv object read whole needs a header line "
+                + "naming an inputs, question or context column");
       }
       ArrayNode inputs = request.putArray("inputs");
       for (int i = 1; i < rows.size(); i++) {
@@ -149,16 +170,18 @@ public final class RecordMapping implements Serializable {
     JsonNode row = inputFilter.select(CsvRows.parseRow(record.text()));
     if (record.header() != null) {
       JsonNode header = inputFilter.select(CsvRows.parseRow(record.header()));
-      request.set("inputs",
-          CsvRows.toolkitInput(asRow(header), asRow(row), "The CSV record"));
+      request.set("inputs", CsvRows.toolkitInput(asRow(header), asRow(row), "The CSV record"));
     } else if (!row.isArray()) {
       request.set("inputs", row);
     } else if (row.size() == 1) {
       request.set("inputs", row.get(0));
     } else {
-      throw new InvalidRequestException("The CSV record has " + row.size() + " columns and its "
-          + "object no header line naming an inputs column: pick the inputs column with an "
-          + "InputFilter such as $[1]");
+      throw new InvalidRequestException(
+          "The CSV record has "
+              + row.size()
+              + " columns and its "
+              + "object no header line naming an inputs column: pick the inputs column with an "
+              + "InputFilter such as $[1]");
     }
     return InferenceRequest.of(request);
   }
@@ -236,8 +259,9 @@ public final class RecordMapping implements Serializable {
   /** For display: the settings in SageMaker's words. */
   @Override
   public String toString() {
-    List<String> parts = new ArrayList<>(List.of("ContentType " + contentType,
-        "SplitType " + split, "Accept " + accept));
+    List<String> parts =
+        new ArrayList<>(
+            List.of("ContentType " + contentType, "SplitType " + split, "Accept " + accept));
     if (!inputFilter.isRoot()) {
       parts.add("InputFilter " + inputFilter);
     }

@@ -34,25 +34,33 @@ class JsonPathTest {
     assertEquals("{\"a\":1,\"b\":[2,3]}", select("$.features", record));
     assertEquals("3", select("$.features.b[-1]", record));
     assertEquals("[1,[2,3]]", select("$.features.*", record));
-    assertEquals("{\"id\":7,\"SageMakerOutput\":{\"l\":1}}",
-        select("$['id','SageMakerOutput']", record));
+    assertEquals(
+        "{\"id\":7,\"SageMakerOutput\":{\"l\":1}}", select("$['id','SageMakerOutput']", record));
     assertEquals("{\"a\":1,\"b\":[2,3]}", select("$.features.['a','b']", record));
   }
 
   @Test
   void refusesWhatSageMakerRefusesAndNamesMissingParts() {
-    for (String bad : List.of("$..id", "$[?(@.a)]", "features", "$.f.['c1','c2.g']",
-        "$['id'", "$.a" + "b".repeat(61))) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> JsonPath.parse(bad, "InputFilter"), bad);
+    for (String bad :
+        List.of(
+            "$..id",
+            "$[?(@.a)]",
+            "features",
+            "$.f.['c1','c2.g']",
+            "$['id'",
+            "$.a" + "b".repeat(61))) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> JsonPath.parse(bad, "InputFilter"), bad);
       assertTrue(e.getMessage().startsWith("InputFilter '"), e.getMessage());
     }
-    InvalidRequestException outside = assertThrows(InvalidRequestException.class,
-        () -> select("$[0,3]", "[1,2,3]"));
+    InvalidRequestException outside =
+        assertThrows(InvalidRequestException.class, () -> select("$[0,3]", "[1,2,3]"));
     assertEquals("The filter $[0,3] names index 3 of a list of 3", outside.getMessage());
-    InvalidRequestException missing = assertThrows(InvalidRequestException.class,
-        () -> select("$.features", "{\"id\":1}"));
-    assertEquals("The filter $.features names the key 'features', which the record does not "
-        + "have", missing.getMessage());
+    InvalidRequestException missing =
+        assertThrows(InvalidRequestException.class, () -> select("$.features", "{\"id\":1}"));
+    assertEquals(
+        "The filter $.features names the key 'features', which the record does not " + "have",
+        missing.getMessage());
   }
 }

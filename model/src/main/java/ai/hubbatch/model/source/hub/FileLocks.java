@@ -11,12 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Exclusive locks on files, between threads of this JVM and between processes: a JVM may hold
- * an OS file lock only once, so threads queue on an in-JVM lock first.
+ * Exclusive locks on files, between threads of this JVM and between processes: a JVM may hold an OS
+ * file lock only once, so threads queue on an in-JVM lock first.
  *
- * <p>The OS lock is {@code fcntl}'s, which Python's {@code filelock} ({@code flock}) does not
- * see on Linux; the cache stays correct without it, as in huggingface_hub, because every
- * download goes to its own temporary file that is renamed into place only when verified.
+ * <p>The OS lock is {@code fcntl}'s, which Python's {@code filelock} ({@code flock}) does not see
+ * on Linux; the cache stays correct without it, as in huggingface_hub, because every download goes
+ * to its own temporary file that is renamed into place only when verified.
  */
 final class FileLocks {
 
@@ -37,8 +37,8 @@ final class FileLocks {
     local.lock();
     try {
       Files.createDirectories(key.getParent());
-      FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.lock();

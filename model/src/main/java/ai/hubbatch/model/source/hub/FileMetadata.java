@@ -7,8 +7,8 @@ import java.net.URI;
  *
  * @param path the file's path in the repository
  * @param commit {@code X-Repo-Commit}
- * @param etag {@code X-Linked-Etag}, else {@code ETag}, without quotes: the sha256 of an LFS
- *     file, the git blob id of any other
+ * @param etag {@code X-Linked-Etag}, else {@code ETag}, without quotes: the sha256 of an LFS file,
+ *     the git blob id of any other
  * @param size {@code X-Linked-Size}, else {@code Content-Length}
  * @param location where the content is fetched from: the CDN a Git LFS file redirects to, or the
  *     resolve URL itself

@@ -22,8 +22,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * One model repository's folder in the Hub cache, in huggingface_hub's layout, so Python tools
- * and hubbatch reuse each other's downloads:
+ * One model repository's folder in the Hub cache, in huggingface_hub's layout, so Python tools and
+ * hubbatch reuse each other's downloads:
  *
  * <pre>
  * models--org--name/
@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
 final class HubCache {
 
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
   /** A temporary download untouched this long belongs to a run that died. */
   private static final Duration STALE = Duration.ofHours(1);
 
@@ -86,8 +87,8 @@ final class HubCache {
     Path snapshot = snapshot(commit);
     Path pointer = snapshot.resolve(path).normalize();
     if (!pointer.startsWith(snapshot) || pointer.equals(snapshot)) {
-      throw new IllegalArgumentException("The Hub listed a file path that leaves the snapshot: "
-          + path);
+      throw new IllegalArgumentException(
+          "The Hub listed a file path that leaves the snapshot: " + path);
     }
     return pointer;
   }
@@ -105,23 +106,24 @@ final class HubCache {
 
   /** A fresh temporary file name for downloading a blob, as huggingface_hub names them. */
   Path incomplete(String etag) {
-    return blob(etag).resolveSibling(etag + "." + UUID.randomUUID().toString().substring(0, 8)
-        + ".incomplete");
+    return blob(etag)
+        .resolveSibling(etag + "." + UUID.randomUUID().toString().substring(0, 8) + ".incomplete");
   }
 
   /** Points a snapshot file at its blob with a relative symlink, replacing what was there. */
   void link(Path pointer, Path blob) throws IOException {
     Files.createDirectories(pointer.getParent());
     Path target = pointer.getParent().relativize(blob);
-    Path temporary = pointer.resolveSibling(
-        pointer.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+    Path temporary =
+        pointer.resolveSibling(
+            pointer.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
     Files.createSymbolicLink(temporary, target);
     Files.move(temporary, pointer, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
-   * Deletes temporary downloads of a blob that nobody has written to for an hour: what a killed
-   * run leaves behind. Fresh ones may be another process's download in progress.
+   * Deletes temporary downloads of a blob that nobody has written to for an hour: what a killed run
+   * leaves behind. Fresh ones may be another process's download in progress.
    */
   void deleteStaleDownloads(String etag) throws IOException {
     Path blobs = blob(etag).getParent();
@@ -152,9 +154,12 @@ final class HubCache {
       List<RepoFile> files = new ArrayList<>();
       for (Map.Entry<String, JsonNode> entry : json.get("files").properties()) {
         JsonNode info = entry.getValue();
-        files.add(new RepoFile(entry.getKey(), info.path("size").asLong(-1),
-            info.path("blob_id").asText(null),
-            info.hasNonNull("lfs_sha256") ? info.get("lfs_sha256").asText() : null));
+        files.add(
+            new RepoFile(
+                entry.getKey(),
+                info.path("size").asLong(-1),
+                info.path("blob_id").asText(null),
+                info.hasNonNull("lfs_sha256") ? info.get("lfs_sha256").asText() : null));
       }
       return Optional.of(files);
     } catch (IOException e) {
@@ -168,17 +173,20 @@ final class HubCache {
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("format_version", 1);
     ObjectNode entries = json.putObject("files");
-    files.stream().sorted(Comparator.comparing(RepoFile::path)).forEach(f -> {
-      ObjectNode entry = entries.putObject(f.path());
-      entry.put("size", f.size());
-      entry.put("blob_id", f.blobId());
-      if (f.lfsSha256() != null) {
-        entry.put("lfs_sha256", f.lfsSha256());
-        entry.put("lfs_size", f.size());
-      }
-    });
-    writeAtomically(treeFile(commit), Json.MAPPER.writerWithDefaultPrettyPrinter()
-        .writeValueAsString(json));
+    files.stream()
+        .sorted(Comparator.comparing(RepoFile::path))
+        .forEach(
+            f -> {
+              ObjectNode entry = entries.putObject(f.path());
+              entry.put("size", f.size());
+              entry.put("blob_id", f.blobId());
+              if (f.lfsSha256() != null) {
+                entry.put("lfs_sha256", f.lfsSha256());
+                entry.put("lfs_size", f.size());
+              }
+            });
+    writeAtomically(
+        treeFile(commit), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
   }
 
   private Path treeFile(String commit) {
@@ -187,8 +195,9 @@ final class HubCache {
 
   private static void writeAtomically(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
-    Path temporary = file.resolveSibling(
-        file.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+    Path temporary =
+        file.resolveSibling(
+            file.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
     Files.writeString(temporary, content, StandardCharsets.UTF_8);
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -24,23 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads a snapshot of a Hub model repository the way huggingface_hub's
- * {@code snapshot_download} does, into the same cache, so either reuses the other's files.
+ * Downloads a snapshot of a Hub model repository the way huggingface_hub's {@code
+ * snapshot_download} does, into the same cache, so either reuses the other's files.
  *
  * <pre>{@code
  * HubSnapshot snapshot = new HubClient(HubSettings.fromEnvironment())
  *     .snapshot("sentence-transformers/all-MiniLM-L6-v2", "main", files -> files);
  * }</pre>
  *
- * <p>The revision is resolved to a commit first and every file is fetched at that commit, so a
- * run is pinned even if the branch moves during it. Only the files the selector picks are
- * downloaded. A file already in the cache is not downloaded again; a pinned commit whose
- * selected files are all cached needs no network at all. When the Hub cannot be reached, or
- * {@code HF_HUB_OFFLINE} is set, the cache alone answers, or the error names what is missing.
+ * <p>The revision is resolved to a commit first and every file is fetched at that commit, so a run
+ * is pinned even if the branch moves during it. Only the files the selector picks are downloaded. A
+ * file already in the cache is not downloaded again; a pinned commit whose selected files are all
+ * cached needs no network at all. When the Hub cannot be reached, or {@code HF_HUB_OFFLINE} is set,
+ * the cache alone answers, or the error names what is missing.
  *
  * <p>Each download goes to its own temporary file, is checked against its size and, for Git LFS
- * files, its sha256, and is only then renamed into place; a lock per blob keeps concurrent
- * hubbatch runs from downloading the same file twice.
+ * files, its sha256, and is only then renamed into place; a lock per blob keeps concurrent hubbatch
+ * runs from downloading the same file twice.
  */
 public final class HubClient {
 
@@ -62,7 +62,9 @@ public final class HubClient {
 
   /** Whether a name is shaped like a Hub repository id ({@code name} or {@code org/name}). */
   public static boolean isRepoId(String name) {
-    return REPO_ID.matcher(name).matches() && !name.contains("--") && !name.contains("..")
+    return REPO_ID.matcher(name).matches()
+        && !name.contains("--")
+        && !name.contains("..")
         && name.length() <= 96;
   }
 
@@ -74,8 +76,8 @@ public final class HubClient {
    * @param select from every path of the repository, the ones to have on disk
    * @throws IllegalArgumentException when the Hub refuses (unknown model or revision, bad token),
    *     when offline and the cache lacks files, or when the selector rejects the repository
-   * @throws IOException when the Hub cannot be reached and the cache cannot stand in, or a
-   *     download fails
+   * @throws IOException when the Hub cannot be reached and the cache cannot stand in, or a download
+   *     fails
    */
   public HubSnapshot snapshot(String repo, String revision, UnaryOperator<List<String>> select)
       throws IOException {
@@ -112,14 +114,18 @@ public final class HubClient {
     for (String path : wanted) {
       downloaded += fetch(cache, repo, info.commit(), listed.get(path));
     }
-    LOG.info("{} at {}: {} files, {} downloaded", repo, info.commit(), wanted.size(),
+    LOG.info(
+        "{} at {}: {} files, {} downloaded",
+        repo,
+        info.commit(),
+        wanted.size(),
         megabytes(downloaded));
     return new HubSnapshot(repo, info.commit(), cache.snapshot(info.commit()), info.pipelineTag());
   }
 
   /** A pinned commit whose listing is cached and whose selected files are all there. */
-  private Optional<HubSnapshot> completeInCache(HubCache cache, String repo, String commit,
-      UnaryOperator<List<String>> select) {
+  private Optional<HubSnapshot> completeInCache(
+      HubCache cache, String repo, String commit, UnaryOperator<List<String>> select) {
     Optional<List<RepoFile>> tree = cache.tree(commit);
     if (tree.isEmpty()) {
       return Optional.empty();
@@ -131,30 +137,54 @@ public final class HubClient {
   }
 
   /**
-   * The cache alone: the revision's commit from {@code refs/} (or the commit itself), its
-   * snapshot, and, when the listing was cached, a check that every selected file is there.
+   * The cache alone: the revision's commit from {@code refs/} (or the commit itself), its snapshot,
+   * and, when the listing was cached, a check that every selected file is there.
    *
    * @param unreachable why the Hub was not asked, or null when offline by choice
    */
-  private HubSnapshot fromCache(HubCache cache, String repo, String revision,
-      UnaryOperator<List<String>> select, HubUnavailableException unreachable) throws IOException {
+  private HubSnapshot fromCache(
+      HubCache cache,
+      String repo,
+      String revision,
+      UnaryOperator<List<String>> select,
+      HubUnavailableException unreachable)
+      throws IOException {
     String why = unreachable == null ? "HF_HUB_OFFLINE is set" : unreachable.getMessage();
-    String remedy = unreachable == null
-        ? "Run once without HF_HUB_OFFLINE to download it, or set HF_HUB_CACHE to a cache that "
-            + "has it."
-        : "Run again when the Hub can be reached, or set HF_HUB_CACHE to a cache that has it.";
-    Optional<String> commit = HubCache.isCommit(revision)
-        ? Optional.of(revision) : cache.ref(revision);
+    String remedy =
+        unreachable == null
+            ? "Run once without HF_HUB_OFFLINE to download it, or set HF_HUB_CACHE to a cache that "
+                + "has it."
+            : "Run again when the Hub can be reached, or set HF_HUB_CACHE to a cache that has it.";
+    Optional<String> commit =
+        HubCache.isCommit(revision) ? Optional.of(revision) : cache.ref(revision);
     if (commit.isEmpty() || !Files.isDirectory(cache.snapshot(commit.get()))) {
-      throw cacheMiss(unreachable, why + ", and the Hub cache at " + settings.cache()
-          + " has no snapshot of " + repo + " at revision " + revision + ". " + remedy);
+      throw cacheMiss(
+          unreachable,
+          why
+              + ", and the Hub cache at "
+              + settings.cache()
+              + " has no snapshot of "
+              + repo
+              + " at revision "
+              + revision
+              + ". "
+              + remedy);
     }
     Optional<List<RepoFile>> tree = cache.tree(commit.get());
     if (tree.isPresent()) {
       List<String> missing = missing(cache, commit.get(), tree.get(), select);
       if (!missing.isEmpty()) {
-        throw cacheMiss(unreachable, why + ", and the cached snapshot " + commit.get() + " of "
-            + repo + " lacks " + missing + ". " + remedy);
+        throw cacheMiss(
+            unreachable,
+            why
+                + ", and the cached snapshot "
+                + commit.get()
+                + " of "
+                + repo
+                + " lacks "
+                + missing
+                + ". "
+                + remedy);
       }
     } else {
       // A cache filled without a listing (older huggingface_hub): what is there is all we have.
@@ -170,8 +200,8 @@ public final class HubClient {
     return new HubUnavailableException(message);
   }
 
-  private static List<String> missing(HubCache cache, String commit, List<RepoFile> tree,
-      UnaryOperator<List<String>> select) {
+  private static List<String> missing(
+      HubCache cache, String commit, List<RepoFile> tree, UnaryOperator<List<String>> select) {
     Map<String, RepoFile> listed =
         tree.stream().collect(Collectors.toMap(RepoFile::path, Function.identity()));
     List<String> wanted = select.apply(tree.stream().map(RepoFile::path).toList());
@@ -235,16 +265,21 @@ public final class HubClient {
       } catch (IOException e) {
         last = e;
         if (attempt < ATTEMPTS) {
-          LOG.warn("Downloading {} failed ({}); trying again", file.path(),
-              HubApi.describe(e));
+          LOG.warn("Downloading {} failed ({}); trying again", file.path(), HubApi.describe(e));
           pause(attempt);
         }
       } finally {
         Files.deleteIfExists(temporary);
       }
     }
-    throw new IOException("Downloading " + file.path() + " failed " + ATTEMPTS + " times, last: "
-        + HubApi.describe(last) + ". Nothing of it was cached; run again.");
+    throw new IOException(
+        "Downloading "
+            + file.path()
+            + " failed "
+            + ATTEMPTS
+            + " times, last: "
+            + HubApi.describe(last)
+            + ". Nothing of it was cached; run again.");
   }
 
   private String copy(FileMetadata file, Path temporary) throws IOException {
@@ -255,8 +290,9 @@ public final class HubClient {
       throw new IllegalStateException(e);
     }
     try (InputStream in = api.open(file);
-        OutputStream out = new DigestOutputStream(
-            Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW), sha256)) {
+        OutputStream out =
+            new DigestOutputStream(
+                Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW), sha256)) {
       in.transferTo(out);
     }
     return HexFormat.of().formatHex(sha256.digest());
@@ -273,18 +309,22 @@ public final class HubClient {
 
   private static List<String> filesIn(Path folder) throws IOException {
     try (var files = Files.walk(folder)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .map(f -> folder.relativize(f).toString().replace('\\', '/'))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 
   private static void checkRevision(String revision) {
-    if (revision.isBlank() || revision.startsWith("/") || revision.contains("\\")
-        || List.of(revision.split("/")).stream().anyMatch(s -> s.isEmpty() || s.equals("..")
-            || s.equals("."))) {
-      throw new IllegalArgumentException("'" + revision + "' is not a revision: use a branch, "
-          + "tag or commit");
+    if (revision.isBlank()
+        || revision.startsWith("/")
+        || revision.contains("\\")
+        || List.of(revision.split("/")).stream()
+            .anyMatch(s -> s.isEmpty() || s.equals("..") || s.equals("."))) {
+      throw new IllegalArgumentException(
+          "'" + revision + "' is not a revision: use a branch, " + "tag or commit");
     }
   }
 

@@ -40,10 +40,10 @@ public final class HubSettings {
   }
 
   /**
-   * {@code HF_ENDPOINT} (default {@code https://huggingface.co}); the token from
-   * {@code HF_API_TOKEN}, else {@code HF_TOKEN}, else {@code HUGGING_FACE_HUB_TOKEN}; the cache
-   * of {@link CacheFolders#huggingFaceHub()}; offline when {@code HF_HUB_OFFLINE} (or
-   * {@code TRANSFORMERS_OFFLINE}) is 1, ON, YES or TRUE.
+   * {@code HF_ENDPOINT} (default {@code https://huggingface.co}); the token from {@code
+   * HF_API_TOKEN}, else {@code HF_TOKEN}, else {@code HUGGING_FACE_HUB_TOKEN}; the cache of {@link
+   * CacheFolders#huggingFaceHub()}; offline when {@code HF_HUB_OFFLINE} (or {@code
+   * TRANSFORMERS_OFFLINE}) is 1, ON, YES or TRUE.
    */
   public static HubSettings fromEnvironment() {
     URI endpoint = Settings.get("HF_ENDPOINT").map(URI::create).orElse(DEFAULT_ENDPOINT);
@@ -100,15 +100,16 @@ public final class HubSettings {
 
   private static URI checkEndpoint(URI endpoint) {
     String scheme = endpoint.getScheme();
-    if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))
+    if (scheme == null
+        || !(scheme.equals("http") || scheme.equals("https"))
         || endpoint.getHost() == null) {
-      throw new IllegalArgumentException("HF_ENDPOINT must be an http(s) URL such as "
-          + DEFAULT_ENDPOINT);
+      throw new IllegalArgumentException(
+          "HF_ENDPOINT must be an http(s) URL such as " + DEFAULT_ENDPOINT);
     }
     if (endpoint.getRawUserInfo() != null) {
       // Never echo the value: it holds a credential.
-      throw new IllegalArgumentException("HF_ENDPOINT holds credentials; put the token in "
-          + "HF_TOKEN instead");
+      throw new IllegalArgumentException(
+          "HF_ENDPOINT holds credentials; put the token in " + "HF_TOKEN instead");
     }
     String text = endpoint.toString();
     return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : endpoint;
@@ -116,7 +117,14 @@ public final class HubSettings {
 
   @Override
   public String toString() {
-    return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : token)
-        + ", cache=" + cache + ", offline=" + offline + "]";
+    return "HubSettings[endpoint="
+        + endpoint
+        + ", token="
+        + (token == null ? "none" : token)
+        + ", cache="
+        + cache
+        + ", offline="
+        + offline
+        + "]";
   }
 }

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What the Hub says about a repository at a revision: the commit the revision points to, the
- * task the Hub shows for it, and its files.
+ * What the Hub says about a repository at a revision: the commit the revision points to, the task
+ * the Hub shows for it, and its files.
  *
  * @param commit the 40-hex commit id
  * @param pipelineTag the Hub's {@code pipeline_tag}, or null

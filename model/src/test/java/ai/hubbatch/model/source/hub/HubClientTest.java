@@ -31,16 +31,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Hub client against a Hub on loopback: the cache layout huggingface_hub uses, reuse,
- * offline runs, tokens, moving branches, refusals, and downloads that fail or are killed.
+ * The Hub client against a Hub on loopback: the cache layout huggingface_hub uses, reuse, offline
+ * runs, tokens, moving branches, refusals, and downloads that fail or are killed.
  */
 class HubClientTest {
 
   private static final String REPO = "hubbatch-test/tiny";
   private static final String TOKEN = "hf_tEsTsEcReT0123456789abcdefXYZ";
+
   /** What a run of hubbatch needs from the tiny repository: no other weights, no card. */
-  private static final UnaryOperator<List<String>> ONNX_AND_CONFIG = files -> files.stream()
-      .filter(f -> f.equals("config.json") || f.equals("onnx/model.onnx")).toList();
+  private static final UnaryOperator<List<String>> ONNX_AND_CONFIG =
+      files ->
+          files.stream()
+              .filter(f -> f.equals("config.json") || f.equals("onnx/model.onnx"))
+              .toList();
 
   @TempDir Path temp;
   private LocalHub hub;
@@ -79,8 +83,10 @@ class HubClientTest {
     byte[] other = new byte[100_000];
     random.nextBytes(other);
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("config.json", ("{\"architectures\":[\"BertModel\"],\"seed\":" + seed + "}")
-        .getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "config.json",
+        ("{\"architectures\":[\"BertModel\"],\"seed\":" + seed + "}")
+            .getBytes(StandardCharsets.UTF_8));
     files.put("onnx/model.onnx", weights);
     files.put("model.safetensors", other);
     files.put("README.md", "# tiny".getBytes(StandardCharsets.UTF_8));
@@ -97,18 +103,23 @@ class HubClientTest {
     assertEquals(commit, Files.readString(storage().resolve("refs/main")));
     byte[] weights = files.get("onnx/model.onnx");
     Path onnx = snapshot.folder().resolve("onnx/model.onnx");
-    assertEquals(Path.of("../../../blobs/" + LocalHub.sha256(weights)),
-        Files.readSymbolicLink(onnx), "LFS blobs are named by their sha256, linked relatively");
+    assertEquals(
+        Path.of("../../../blobs/" + LocalHub.sha256(weights)),
+        Files.readSymbolicLink(onnx),
+        "LFS blobs are named by their sha256, linked relatively");
     assertArrayEquals(weights, Files.readAllBytes(onnx));
-    assertEquals(Path.of("../../blobs/" + gitBlobId(files.get("config.json"))),
+    assertEquals(
+        Path.of("../../blobs/" + gitBlobId(files.get("config.json"))),
         Files.readSymbolicLink(snapshot.folder().resolve("config.json")),
         "other blobs are named by their git blob id");
     assertEquals(List.of("config.json", "onnx/model.onnx"), filesIn(snapshot.folder()));
     String tree = Files.readString(storage().resolve("trees/" + commit + ".json"));
-    assertTrue(tree.contains("\"format_version\" : 1") && tree.contains("model.safetensors"),
+    assertTrue(
+        tree.contains("\"format_version\" : 1") && tree.contains("model.safetensors"),
         "the whole listing goes to huggingface_hub's tree cache: " + tree);
     assertTrue(hub.requests("model.safetensors").isEmpty(), "unselected files stay on the Hub");
-    assertTrue(hub.requests("/resolve/" + commit + "/config.json").size() >= 1,
+    assertTrue(
+        hub.requests("/resolve/" + commit + "/config.json").size() >= 1,
         "files are fetched at the resolved commit, not the branch");
   }
 
@@ -120,8 +131,10 @@ class HubClientTest {
 
     HubSnapshot again = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
     assertEquals(commit, again.commit());
-    assertEquals(List.of("GET /api/models/" + REPO + "/revision/main"),
-        LocalHub.paths(hub.requests()), "only the revision is resolved again");
+    assertEquals(
+        List.of("GET /api/models/" + REPO + "/revision/main"),
+        LocalHub.paths(hub.requests()),
+        "only the revision is resolved again");
 
     hub.clearRequests();
     client().snapshot(REPO, commit, ONNX_AND_CONFIG);
@@ -130,34 +143,45 @@ class HubClientTest {
     hub.close();
     HubSnapshot offline = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
     assertEquals(again.folder(), offline.folder());
-    assertArrayEquals(files.get("onnx/model.onnx"),
+    assertArrayEquals(
+        files.get("onnx/model.onnx"),
         Files.readAllBytes(offline.folder().resolve("onnx/model.onnx")));
     String log = logs.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("cannot be reached"), log);
 
-    IOException nothingCached = assertThrows(HubUnavailableException.class,
-        () -> client().snapshot("hubbatch-test/never-downloaded", "main", ONNX_AND_CONFIG));
-    assertTrue(nothingCached.getMessage().contains("has no snapshot of "
-        + "hubbatch-test/never-downloaded at revision main"), nothingCached.getMessage());
+    IOException nothingCached =
+        assertThrows(
+            HubUnavailableException.class,
+            () -> client().snapshot("hubbatch-test/never-downloaded", "main", ONNX_AND_CONFIG));
+    assertTrue(
+        nothingCached
+            .getMessage()
+            .contains("has no snapshot of " + "hubbatch-test/never-downloaded at revision main"),
+        nothingCached.getMessage());
   }
 
   @Test
   void offlineReadsOnlyTheCacheAndNamesWhatIsMissing() throws Exception {
     String commit = hub.publish(REPO, "main", files);
-    HubClient offline = new HubClient(
-        HubSettings.of(temp.resolve("hub")).withEndpoint(hub.endpoint()).withOffline(true));
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-        () -> offline.snapshot(REPO, "main", ONNX_AND_CONFIG));
-    assertTrue(empty.getMessage().startsWith("HF_HUB_OFFLINE is set, and the Hub cache at "),
+    HubClient offline =
+        new HubClient(
+            HubSettings.of(temp.resolve("hub")).withEndpoint(hub.endpoint()).withOffline(true));
+    IllegalArgumentException empty =
+        assertThrows(
+            IllegalArgumentException.class, () -> offline.snapshot(REPO, "main", ONNX_AND_CONFIG));
+    assertTrue(
+        empty.getMessage().startsWith("HF_HUB_OFFLINE is set, and the Hub cache at "),
         empty.getMessage());
     assertTrue(empty.getMessage().contains("Run once without HF_HUB_OFFLINE"), empty.getMessage());
 
     client().snapshot(REPO, "main", ONNX_AND_CONFIG);
     hub.clearRequests();
     assertEquals(commit, offline.snapshot(REPO, "main", ONNX_AND_CONFIG).commit());
-    IllegalArgumentException lacking = assertThrows(IllegalArgumentException.class,
-        () -> offline.snapshot(REPO, "main", all -> all));
-    assertTrue(lacking.getMessage().contains("lacks [README.md, model.safetensors]"),
+    IllegalArgumentException lacking =
+        assertThrows(
+            IllegalArgumentException.class, () -> offline.snapshot(REPO, "main", all -> all));
+    assertTrue(
+        lacking.getMessage().contains("lacks [README.md, model.safetensors]"),
         lacking.getMessage());
     assertEquals(List.of(), hub.requests(), "offline means no request");
   }
@@ -169,21 +193,28 @@ class HubClientTest {
     HubSettings base = HubSettings.of(temp.resolve("hub")).withEndpoint(hub.endpoint());
     List<String> messages = new ArrayList<>();
 
-    IllegalArgumentException anonymous = assertThrows(IllegalArgumentException.class,
-        () -> new HubClient(base).snapshot(REPO, "main", ONNX_AND_CONFIG));
-    assertTrue(anonymous.getMessage().contains("can be read without a token (HTTP 401)")
-        && anonymous.getMessage().contains("set HF_TOKEN"), anonymous.getMessage());
-    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-        () -> new HubClient(base.withToken(new HubToken("hf_wrong", "HF_API_TOKEN")))
-            .snapshot(REPO, "main", ONNX_AND_CONFIG));
-    assertTrue(wrong.getMessage().contains("refused the token in HF_API_TOKEN"),
-        wrong.getMessage());
+    IllegalArgumentException anonymous =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HubClient(base).snapshot(REPO, "main", ONNX_AND_CONFIG));
+    assertTrue(
+        anonymous.getMessage().contains("can be read without a token (HTTP 401)")
+            && anonymous.getMessage().contains("set HF_TOKEN"),
+        anonymous.getMessage());
+    IllegalArgumentException wrong =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new HubClient(base.withToken(new HubToken("hf_wrong", "HF_API_TOKEN")))
+                    .snapshot(REPO, "main", ONNX_AND_CONFIG));
+    assertTrue(
+        wrong.getMessage().contains("refused the token in HF_API_TOKEN"), wrong.getMessage());
 
     HubSettings withToken = base.withToken(new HubToken(TOKEN, "HF_API_TOKEN"));
     hub.clearRequests();
     HubSnapshot snapshot = new HubClient(withToken).snapshot(REPO, "main", ONNX_AND_CONFIG);
-    assertArrayEquals(files.get("config.json"),
-        Files.readAllBytes(snapshot.folder().resolve("config.json")));
+    assertArrayEquals(
+        files.get("config.json"), Files.readAllBytes(snapshot.folder().resolve("config.json")));
     for (LocalHub.Request request : hub.requests()) {
       boolean toHub = request.host().startsWith("127.0.0.1");
       if (toHub) {
@@ -196,8 +227,11 @@ class HubClientTest {
     assertFalse(hub.requests("/cdn/").isEmpty(), "the weights came from the CDN");
 
     hub.close();
-    IOException unreachable = assertThrows(IOException.class,
-        () -> new HubClient(withToken).snapshot("hubbatch-test/other", "main", ONNX_AND_CONFIG));
+    IOException unreachable =
+        assertThrows(
+            IOException.class,
+            () ->
+                new HubClient(withToken).snapshot("hubbatch-test/other", "main", ONNX_AND_CONFIG));
     messages.add(anonymous.toString());
     messages.add(wrong.toString());
     messages.add(unreachable.toString());
@@ -218,39 +252,51 @@ class HubClientTest {
 
     HubSnapshot pinned = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
     assertEquals(first, pinned.commit());
-    assertArrayEquals(files.get("onnx/model.onnx"),
+    assertArrayEquals(
+        files.get("onnx/model.onnx"),
         Files.readAllBytes(pinned.folder().resolve("onnx/model.onnx")),
         "the branch moved during the download; the files are still the first commit's");
 
     HubSnapshot moved = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
     assertFalse(first.equals(moved.commit()));
-    assertArrayEquals(next.get("onnx/model.onnx"),
-        Files.readAllBytes(moved.folder().resolve("onnx/model.onnx")));
+    assertArrayEquals(
+        next.get("onnx/model.onnx"), Files.readAllBytes(moved.folder().resolve("onnx/model.onnx")));
     assertEquals(moved.commit(), Files.readString(storage().resolve("refs/main")));
-    assertArrayEquals(files.get("onnx/model.onnx"), Files.readAllBytes(
-        client().snapshot(REPO, first, ONNX_AND_CONFIG).folder().resolve("onnx/model.onnx")));
+    assertArrayEquals(
+        files.get("onnx/model.onnx"),
+        Files.readAllBytes(
+            client().snapshot(REPO, first, ONNX_AND_CONFIG).folder().resolve("onnx/model.onnx")));
   }
 
   @Test
   void unknownModelsRevisionsAndFilesSayWhatToDo() throws Exception {
     String commit = hub.publish(REPO, "main", files);
-    IllegalArgumentException model = assertThrows(IllegalArgumentException.class,
-        () -> client().snapshot("hubbatch-test/nope", "main", ONNX_AND_CONFIG));
-    assertTrue(model.getMessage().contains("has no model 'hubbatch-test/nope'")
-        && model.getMessage().contains("Check the model id"), model.getMessage());
-    IllegalArgumentException revision = assertThrows(IllegalArgumentException.class,
-        () -> client().snapshot(REPO, "v9", ONNX_AND_CONFIG));
-    assertTrue(revision.getMessage().contains("has no revision 'v9'")
-        && revision.getMessage().contains("HF_MODEL_REVISION"), revision.getMessage());
+    IllegalArgumentException model =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> client().snapshot("hubbatch-test/nope", "main", ONNX_AND_CONFIG));
+    assertTrue(
+        model.getMessage().contains("has no model 'hubbatch-test/nope'")
+            && model.getMessage().contains("Check the model id"),
+        model.getMessage());
+    IllegalArgumentException revision =
+        assertThrows(
+            IllegalArgumentException.class, () -> client().snapshot(REPO, "v9", ONNX_AND_CONFIG));
+    assertTrue(
+        revision.getMessage().contains("has no revision 'v9'")
+            && revision.getMessage().contains("HF_MODEL_REVISION"),
+        revision.getMessage());
     hub.hide("onnx/model.onnx");
-    IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
-        () -> client().snapshot(REPO, "main", ONNX_AND_CONFIG));
-    assertTrue(file.getMessage().contains("at commit " + commit + " has no file onnx/model.onnx"),
+    IllegalArgumentException file =
+        assertThrows(
+            IllegalArgumentException.class, () -> client().snapshot(REPO, "main", ONNX_AND_CONFIG));
+    assertTrue(
+        file.getMessage().contains("at commit " + commit + " has no file onnx/model.onnx"),
         file.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> client().snapshot("../etc", "main", ONNX_AND_CONFIG));
-    assertThrows(IllegalArgumentException.class,
-        () -> client().snapshot(REPO, "../../x", ONNX_AND_CONFIG));
+    assertThrows(
+        IllegalArgumentException.class, () -> client().snapshot("../etc", "main", ONNX_AND_CONFIG));
+    assertThrows(
+        IllegalArgumentException.class, () -> client().snapshot(REPO, "../../x", ONNX_AND_CONFIG));
   }
 
   @Test
@@ -266,13 +312,18 @@ class HubClientTest {
     String repo = "hubbatch-test/corrupt";
     hub.publish(repo, "main", other);
     hub.fault(other.get("onnx/model.onnx"), Fault.CORRUPT, 3);
-    IOException corrupt = assertThrows(IOException.class,
-        () -> client().snapshot(repo, "main", ONNX_AND_CONFIG));
-    assertTrue(corrupt.getMessage().contains("failed 3 times")
-        && corrupt.getMessage().contains("not the Hub's " + LocalHub.sha256(other.get(
-            "onnx/model.onnx"))), corrupt.getMessage());
+    IOException corrupt =
+        assertThrows(IOException.class, () -> client().snapshot(repo, "main", ONNX_AND_CONFIG));
+    assertTrue(
+        corrupt.getMessage().contains("failed 3 times")
+            && corrupt
+                .getMessage()
+                .contains("not the Hub's " + LocalHub.sha256(other.get("onnx/model.onnx"))),
+        corrupt.getMessage());
     Path blobs = temp.resolve("hub/models--hubbatch-test--corrupt/blobs");
-    assertEquals(List.of(gitBlobId(other.get("config.json"))), filesIn(blobs),
+    assertEquals(
+        List.of(gitBlobId(other.get("config.json"))),
+        filesIn(blobs),
         "nothing of the corrupt file, not even a partial download, is left");
   }
 
@@ -291,7 +342,9 @@ class HubClientTest {
     Files.write(blobs.resolve(sha), new byte[weights.length / 3]);
 
     HubSnapshot snapshot = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
-    assertArrayEquals(weights, Files.readAllBytes(snapshot.folder().resolve("onnx/model.onnx")),
+    assertArrayEquals(
+        weights,
+        Files.readAllBytes(snapshot.folder().resolve("onnx/model.onnx")),
         "a truncated blob is downloaded again");
     assertFalse(Files.exists(stale), "an hour-old partial download is removed");
     assertTrue(Files.exists(fresh), "a fresh one may be another process's download");
@@ -311,8 +364,12 @@ class HubClientTest {
     assertTrue(hub.bytesServed(weights) < weights.length, "killed before the end");
     String sha = LocalHub.sha256(weights);
     assertFalse(Files.exists(storage().resolve("blobs").resolve(sha)));
-    assertFalse(Files.exists(storage().resolve("snapshots").resolve(
-        Files.readString(storage().resolve("refs/main"))).resolve("onnx/model.onnx")));
+    assertFalse(
+        Files.exists(
+            storage()
+                .resolve("snapshots")
+                .resolve(Files.readString(storage().resolve("refs/main")))
+                .resolve("onnx/model.onnx")));
 
     hub.throttle(0);
     HubSnapshot snapshot = client().snapshot(REPO, "main", ONNX_AND_CONFIG);
@@ -333,7 +390,9 @@ class HubClientTest {
     assertEquals(first, second);
     Path folder = Path.of(first.trim());
     assertArrayEquals(weights, Files.readAllBytes(folder.resolve("onnx/model.onnx")));
-    assertEquals(1, hub.requests("/cdn/" + LocalHub.sha256(weights)).size(),
+    assertEquals(
+        1,
+        hub.requests("/cdn/" + LocalHub.sha256(weights)).size(),
         "the second run waited for the first one's download instead of repeating it");
     try (Stream<Path> left = Files.list(storage().resolve("blobs"))) {
       assertTrue(left.noneMatch(f -> f.toString().endsWith(".incomplete")));
@@ -341,16 +400,24 @@ class HubClientTest {
   }
 
   private Process fetchInAnotherProcess() throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), HubFetch.class.getName(),
-        hub.endpoint().toString(), temp.resolve("hub").toString(), REPO)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            HubFetch.class.getName(),
+            hub.endpoint().toString(),
+            temp.resolve("hub").toString(),
+            REPO)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   private static List<String> filesIn(Path folder) throws IOException {
     try (Stream<Path> all = Files.walk(folder)) {
-      return all.filter(Files::isRegularFile).map(f -> folder.relativize(f).toString())
-          .sorted().toList();
+      return all.filter(Files::isRegularFile)
+          .map(f -> folder.relativize(f).toString())
+          .sorted()
+          .toList();
     }
   }
 

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * A second process for the tests that need one (a run killed mid-download, two runs at once):
- * {@code HubFetch <endpoint> <cache> <repo>} downloads every file of the repository's main
- * branch and prints the snapshot folder.
+ * {@code HubFetch <endpoint> <cache> <repo>} downloads every file of the repository's main branch
+ * and prints the snapshot folder.
  */
 public final class HubFetch {
 

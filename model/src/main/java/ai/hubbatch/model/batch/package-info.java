@@ -1,0 +1,5 @@
+/**
+ * Cost-aware batching: cutting pending work into engine calls under count and padded-cost limits,
+ * without state or timers.
+ */
+package ai.hubbatch.model.batch;

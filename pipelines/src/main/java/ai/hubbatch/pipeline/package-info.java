@@ -1,0 +1,5 @@
+/**
+ * The Beam pipeline of a batch job: read, predict in batches, write; its options, metrics and
+ * summary.
+ */
+package ai.hubbatch.pipeline;
