@@ -1,14 +1,16 @@
 package ai.hubbatch.model;
 
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
+import ai.hubbatch.model.tokenize.SequenceLimits;
+import ai.hubbatch.model.tokenize.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +91,14 @@ public final class TinyModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A tokenizer loaded from the model's folder as the text tasks load it, for tests that check
+   * token ids.
+   */
+  public static TextTokenizer tokenizer(LoadedModel model) throws IOException {
+    return TextTokenizer.load(model.folder(), SequenceLimits.modelMaximum(model.folder()));
   }
 
   public static LoadedModel load(String name, String task, String engine) throws IOException {

@@ -4,11 +4,11 @@ import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.EngineBench;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.PendingRequest;
@@ -116,7 +116,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
     EngineBench.Figures arrival = fastest.get(EngineBench.Batches.ARRIVAL_ORDER);
     EngineResult result =
         new EngineResult(
-            model.encoder().engine().djlName(),
+            EngineBench.encoder(model).network().engine().djlName(),
             first.read(),
             sorted.realTokens(),
             e2e,
@@ -130,8 +130,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
             firstPrediction,
             model.loadMillis() / 1000.0,
             peakRss,
-            limits.maxSequences(),
-            limits.maxPaddedTokens());
+            limits.maxItems(),
+            limits.maxCost());
     System.out.println(Json.MAPPER.writeValueAsString(result));
     System.out.flush();
     deleteTree(scratch);

@@ -188,7 +188,7 @@ class RunCommand implements Callable<Integer> {
     err.printf(
         "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
         sortBuffer,
-        job.sizing().maxSequences() != null && job.sizing().maxPaddedTokens() != null
+        job.sizing().maxItems() != null && job.sizing().maxCost() != null
             ? "as given"
             : "sized for each worker's device (logged when the model loads)");
     JobSummary summary = JobRunner.run(job, options, err);

@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
     ServeSettings sized = configured.withLimits(inference.sizing().resolve(loaded));
     ServeSettings settings =
         dynamicBatching.equalsIgnoreCase("auto")
-            ? sized.withDynamicBatching(loaded.encoder().device().isGpu())
+            ? sized.withDynamicBatching(loaded.device().isGpu())
             : sized;
     InferenceServer server = InferenceServer.start(loaded, settings);
     Runtime.getRuntime()
@@ -129,8 +129,8 @@ final class ServeCommand implements Callable<Integer> {
             + "to %d sequences and %d padded tokens, %s%n",
         server.port(),
         settings.maxConcurrent(),
-        settings.limits().maxSequences(),
-        settings.limits().maxPaddedTokens(),
+        settings.limits().maxItems(),
+        settings.limits().maxCost(),
         settings.dynamicBatching()
             ? "records of concurrent requests batched within " + maxBatchDelayMs + " ms"
             : "each request batched alone");

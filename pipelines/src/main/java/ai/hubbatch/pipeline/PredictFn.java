@@ -3,9 +3,9 @@ package ai.hubbatch.pipeline;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.BatchReport;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.BatchReport;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.Outcome;
@@ -178,14 +178,14 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
       failedBatches.inc();
       return;
     }
-    inferences.inc(report.sequences());
-    realTokens.inc(report.realTokens());
-    paddedTokens.inc(report.paddedTokens());
-    LocalProgress.tokens(report.realTokens(), report.paddedTokens());
-    batchSize.update(report.sequences());
-    batchTokens.update(report.paddedTokens());
-    if (report.paddedTokens() > 0) {
-      paddingEfficiency.update(1000L * report.realTokens() / report.paddedTokens());
+    inferences.inc(report.items());
+    realTokens.inc(report.realCost());
+    paddedTokens.inc(report.paddedCost());
+    LocalProgress.tokens(report.realCost(), report.paddedCost());
+    batchSize.update(report.items());
+    batchTokens.update(report.paddedCost());
+    if (report.paddedCost() > 0) {
+      paddingEfficiency.update(1000L * report.realCost() / report.paddedCost());
     }
     latency.update(report.nanos() / 1000);
   }

@@ -1,7 +1,7 @@
 package ai.hubbatch.serve;
 
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
@@ -34,11 +34,11 @@ final class DynamicBatcher implements AutoCloseable {
   private record Job(List<PendingRequest> requests, CompletableFuture<List<Outcome>> result) {
 
     int sequences() {
-      return requests.stream().mapToInt(PendingRequest::sequences).sum();
+      return requests.stream().mapToInt(PendingRequest::items).sum();
     }
 
     long tokens() {
-      return requests.stream().mapToLong(PendingRequest::tokens).sum();
+      return requests.stream().mapToLong(PendingRequest::cost).sum();
     }
   }
 
@@ -99,8 +99,7 @@ final class DynamicBatcher implements AutoCloseable {
     int sequences = first.sequences();
     long tokens = first.tokens();
     long deadline = System.nanoTime() + settings.maxBatchDelay().toNanos();
-    while (sequences < settings.limits().maxSequences()
-        && tokens < settings.limits().maxPaddedTokens()) {
+    while (sequences < settings.limits().maxItems() && tokens < settings.limits().maxCost()) {
       long wait = deadline - System.nanoTime();
       // Past the deadline, still take whatever is already waiting.
       Job next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();

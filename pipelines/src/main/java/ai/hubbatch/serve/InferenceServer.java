@@ -1,7 +1,7 @@
 package ai.hubbatch.serve;
 
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

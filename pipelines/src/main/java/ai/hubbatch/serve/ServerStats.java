@@ -1,7 +1,7 @@
 package ai.hubbatch.serve;
 
-import ai.hubbatch.model.inference.BatchReport;
-import ai.hubbatch.model.inference.InferenceListener;
+import ai.hubbatch.model.batch.BatchReport;
+import ai.hubbatch.model.batch.InferenceListener;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts what the engine ran, so a load run can show how large dynamic batches grew. */
@@ -18,9 +18,9 @@ public final class ServerStats implements InferenceListener {
       return;
     }
     batches.incrementAndGet();
-    sequences.addAndGet(report.sequences());
-    realTokens.addAndGet(report.realTokens());
-    paddedTokens.addAndGet(report.paddedTokens());
+    sequences.addAndGet(report.items());
+    realTokens.addAndGet(report.realCost());
+    paddedTokens.addAndGet(report.paddedCost());
   }
 
   /** Engine calls that succeeded. */

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.io.S3Fixture;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.SharedModels;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.TinyModels;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.Outcome;

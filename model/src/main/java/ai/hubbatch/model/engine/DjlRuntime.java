@@ -23,8 +23,6 @@ public final class DjlRuntime {
     setDefault("ai.djl.offline", "true");
     // No telemetry call from the tokenizer or engines.
     setDefault("OPT_OUT_TRACKING", "true");
-    // Otherwise every ONNX model load also initialises PyTorch (0.5 s, or a failure).
-    setDefault("ai.djl.onnx.disable_alternative", "true");
     // TorchScript's profiling executor re-optimises for every new input shape; text batches
     // change shape with every batch, so the optimiser only costs time here.
     setDefault("ai.djl.pytorch.graph_optimizer", "false");

@@ -1,54 +1,36 @@
 package ai.hubbatch.model.inference;
 
-import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.batch.BatchPlanner;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
-import ai.hubbatch.model.engine.EncoderSession;
-import ai.hubbatch.model.engine.EngineException;
-import ai.hubbatch.model.engine.Tensor;
-import ai.hubbatch.model.engine.TokenBatch;
-import ai.hubbatch.model.task.SequenceOutput;
+import ai.hubbatch.model.stage.StageResults;
+import ai.hubbatch.model.stage.StageRunner;
 import ai.hubbatch.model.task.Task;
-import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs many requests through the model together: each request is tokenized once ({@link #prepare}),
- * then the sequences of all pending requests are sorted by length and cut into token-budget batches
- * ({@link #complete}).
+ * Runs many requests through the model together: each request is prepared once ({@link #prepare}),
+ * then the inputs of all pending requests go to the task's stage in one call ({@link #complete}),
+ * which batches them across requests (by length for text).
  *
- * <p>A bad request never fails its neighbours: preparation errors stay with their request, and when
- * the engine fails on a batch the batch is split in halves and retried until the failing sequence
- * is alone, so only its request fails.
+ * <p>A bad request never fails its neighbours: preparation errors stay with their request, and an
+ * input the engine cannot take fails only its own request.
  *
- * <p>Not thread-safe: one per thread, like the engine session it holds.
+ * <p>Not thread-safe: one per thread, like the stage runner it holds.
  */
 public final class BatchPredictor implements AutoCloseable {
 
-  private final Task<?> task;
-  private final long padId;
-  private final EncoderSession session;
-  private final BatchLimits limits;
-  private final InferenceListener listener;
+  private final Task<?, ?, ?> task;
+  private final StageRunner<Object, Object> runner;
 
-  BatchPredictor(
-      Task<?> task,
-      long padId,
-      EncoderSession session,
-      BatchLimits limits,
-      InferenceListener listener) {
+  BatchPredictor(Task<?, ?, ?> task, StageRunner<Object, Object> runner) {
     this.task = task;
-    this.padId = padId;
-    this.session = session;
-    this.limits = limits;
-    this.listener = listener;
+    this.runner = runner;
   }
 
-  /** Parses and tokenizes one request body; never throws, a bad body gives a failed request. */
+  /** Parses and prepares one request body; never throws, a bad body gives a failed request. */
   public PendingRequest prepare(String body) {
     try {
       return prepare(InferenceRequest.parse(body));
@@ -57,10 +39,10 @@ public final class BatchPredictor implements AutoCloseable {
     }
   }
 
-  /** Tokenizes one parsed request; never throws. */
+  /** Prepares one parsed request; never throws. */
   public PendingRequest prepare(InferenceRequest request) {
     try {
-      return PendingRequest.prepared(task, task.prepare(request));
+      return prepare(task, request);
     } catch (InvalidRequestException e) {
       return PendingRequest.failed(e.getMessage());
     } catch (RuntimeException e) {
@@ -68,58 +50,19 @@ public final class BatchPredictor implements AutoCloseable {
     }
   }
 
+  private static <I> PendingRequest prepare(Task<I, ?, ?> task, InferenceRequest request) {
+    return PendingRequest.prepared(task, task.prepare(request));
+  }
+
   /**
-   * Runs every pending request's sequences and answers each request.
+   * Runs every pending request's inputs and answers each request.
    *
    * @return one outcome per request, in the order given
    */
   public List<Outcome> complete(List<PendingRequest> requests) {
     Work work = new Work(requests);
-    for (int[] batch : BatchPlanner.plan(work.lengths(), limits)) {
-      run(work, batch);
-    }
+    runner.run(work.inputs, work);
     return work.outcomes();
-  }
-
-  private void run(Work work, int[] batch) {
-    List<long[]> ids = new ArrayList<>(batch.length);
-    List<long[]> types = new ArrayList<>(batch.length);
-    for (int index : batch) {
-      TokenizedText text = work.sequence(index);
-      ids.add(text.ids());
-      types.add(text.typeIds());
-    }
-    TokenBatch tokens = TokenBatch.pad(ids, types, padId);
-    long start = System.nanoTime();
-    List<Tensor> outputs;
-    try {
-      outputs = session.run(tokens);
-    } catch (EngineException e) {
-      listener.onBatch(report(tokens, start, true));
-      if (batch.length == 1) {
-        work.fail(batch[0], e.getMessage());
-        return;
-      }
-      // Split to find the sequence the engine cannot take; the others still get answers.
-      int half = batch.length / 2;
-      run(work, Arrays.copyOfRange(batch, 0, half));
-      run(work, Arrays.copyOfRange(batch, half, batch.length));
-      return;
-    }
-    listener.onBatch(report(tokens, start, false));
-    for (int row = 0; row < batch.length; row++) {
-      int index = batch[row];
-      work.deliver(index, new SequenceOutput(outputs, row, work.sequence(index).length()));
-    }
-  }
-
-  private static BatchReport report(TokenBatch tokens, long start, boolean failed) {
-    return new BatchReport(
-        tokens.size(),
-        tokens.realTokens(),
-        tokens.paddedTokens(),
-        System.nanoTime() - start,
-        failed);
   }
 
   static String internalError(RuntimeException e) {
@@ -128,24 +71,24 @@ public final class BatchPredictor implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
+    runner.close();
   }
 
   /**
-   * The sequences of one {@link #complete} call and their owners' progress. A request is answered
-   * as soon as its last sequence is back, so batch outputs are not held longer than needed.
+   * The inputs of one {@link #complete} call and their owners' progress. A request is answered as
+   * soon as its last input is back, so outputs are not held longer than needed.
    */
-  private static final class Work {
+  private static final class Work implements StageResults<Object> {
     private final List<PendingRequest> requests;
-    private final List<TokenizedText> sequences = new ArrayList<>();
+    private final List<Object> inputs = new ArrayList<>();
     private final List<int[]> owners = new ArrayList<>(); // {request, position in request}
-    private final SequenceOutput[][] delivered;
+    private final Object[][] delivered;
     private final int[] missing;
     private final Outcome[] outcomes;
 
     Work(List<PendingRequest> requests) {
       this.requests = requests;
-      this.delivered = new SequenceOutput[requests.size()][];
+      this.delivered = new Object[requests.size()][];
       this.missing = new int[requests.size()];
       this.outcomes = new Outcome[requests.size()];
       for (int r = 0; r < requests.size(); r++) {
@@ -154,11 +97,11 @@ public final class BatchPredictor implements AutoCloseable {
           outcomes[r] = Outcome.failure(request.error());
           continue;
         }
-        List<TokenizedText> own = request.prepared().sequences();
-        delivered[r] = new SequenceOutput[own.size()];
+        List<?> own = request.inputs();
+        delivered[r] = new Object[own.size()];
         missing[r] = own.size();
         for (int s = 0; s < own.size(); s++) {
-          sequences.add(own.get(s));
+          inputs.add(own.get(s));
           owners.add(new int[] {r, s});
         }
         if (own.isEmpty()) {
@@ -167,23 +110,12 @@ public final class BatchPredictor implements AutoCloseable {
       }
     }
 
-    int[] lengths() {
-      int[] lengths = new int[sequences.size()];
-      for (int i = 0; i < lengths.length; i++) {
-        lengths[i] = sequences.get(i).length();
-      }
-      return lengths;
-    }
-
-    TokenizedText sequence(int index) {
-      return sequences.get(index);
-    }
-
-    void deliver(int index, SequenceOutput output) {
+    @Override
+    public void deliver(int index, Object output) {
       int[] owner = owners.get(index);
       int r = owner[0];
       if (outcomes[r] != null) {
-        return; // already failed on another of its sequences
+        return; // already failed on another of its inputs
       }
       delivered[r][owner[1]] = output;
       if (--missing[r] == 0) {
@@ -191,7 +123,8 @@ public final class BatchPredictor implements AutoCloseable {
       }
     }
 
-    void fail(int index, String reason) {
+    @Override
+    public void fail(int index, String reason) {
       int r = owners.get(index)[0];
       if (outcomes[r] == null) {
         outcomes[r] = Outcome.failure(reason);
@@ -212,6 +145,12 @@ public final class BatchPredictor implements AutoCloseable {
     }
 
     List<Outcome> outcomes() {
+      for (int r = 0; r < outcomes.length; r++) {
+        if (outcomes[r] == null) {
+          // A stage must answer every input; one that did not is a bug, reported per request.
+          outcomes[r] = Outcome.failure("Internal error: the model gave no output");
+        }
+      }
       return Arrays.asList(outcomes);
     }
   }

@@ -2,8 +2,8 @@ package ai.hubbatch.model.inference;
 
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.BatchPlanner;
-import ai.hubbatch.model.engine.EncoderSession;
-import ai.hubbatch.model.engine.TokenBatch;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.TokenBatch;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,10 +76,12 @@ public final class EngineBench {
       for (PendingRequest request :
           requests.subList(start, Math.min(requests.size(), start + window))) {
         if (!request.failed()) {
-          sequences.addAll(request.prepared().sequences());
+          for (Object input : request.inputs()) {
+            sequences.add((TokenizedText) input);
+          }
         }
       }
-      int[] lengths = sequences.stream().mapToInt(TokenizedText::length).toArray();
+      long[] lengths = sequences.stream().mapToLong(TokenizedText::length).toArray();
       List<int[]> planned =
           arrivalOrder ? inArrivalOrder(lengths, limits) : BatchPlanner.plan(lengths, limits);
       for (int[] batch : planned) {
@@ -94,16 +96,15 @@ public final class EngineBench {
   }
 
   /** Consecutive sequences while one more fits the count and the padded-token budget. */
-  private static List<int[]> inArrivalOrder(int[] lengths, BatchLimits limits) {
+  private static List<int[]> inArrivalOrder(long[] lengths, BatchLimits limits) {
     List<int[]> batches = new ArrayList<>();
     int start = 0;
     while (start < lengths.length) {
       int end = start + 1;
-      int longest = lengths[start];
+      long longest = lengths[start];
       while (end < lengths.length
-          && end - start < limits.maxSequences()
-          && (long) Math.max(longest, lengths[end]) * (end - start + 1)
-              <= limits.maxPaddedTokens()) {
+          && end - start < limits.maxItems()
+          && Math.max(longest, lengths[end]) * (end - start + 1) <= limits.maxCost()) {
         longest = Math.max(longest, lengths[end]);
         end++;
       }
@@ -117,14 +118,27 @@ public final class EngineBench {
     return batches;
   }
 
+  /** The model's text encoder: the bench measures encoder tasks. */
+  public static EncoderStage encoder(LoadedModel model) {
+    if (model.task().stage() instanceof EncoderStage encoder) {
+      return encoder;
+    }
+    throw new IllegalArgumentException(
+        "hubbatch bench measures text encoder tasks; the task "
+            + model.task().name()
+            + " runs "
+            + model.task().stage().getClass().getSimpleName());
+  }
+
   private static Figures run(
       LoadedModel model, List<List<TokenizedText>> batches, boolean equalLengths) {
-    long padId = model.tokenizer().padId();
+    EncoderStage encoder = encoder(model);
+    long padId = encoder.padId();
     long sequences = 0;
     long real = 0;
     long padded = 0;
     long nanos = 0;
-    try (EncoderSession session = model.encoder().newSession()) {
+    try (EncoderStage.Session session = encoder.newSession()) {
       for (List<TokenizedText> texts : batches) {
         TokenBatch batch = equalLengths ? equalLengths(texts, padId) : padded(texts, padId);
         long start = System.nanoTime();

@@ -1,47 +1,51 @@
 package ai.hubbatch.model.inference;
 
+import ai.djl.Device;
 import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.engine.EncoderModel;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
+import ai.hubbatch.model.stage.StageRunner;
 import ai.hubbatch.model.task.Task;
+import ai.hubbatch.model.task.TaskContext;
 import ai.hubbatch.model.task.TaskFactory;
 import ai.hubbatch.model.task.TaskInference;
 import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A model ready to serve: its folder, tokenizer, engine and task. Thread-safe; threads predict
- * through their own {@link BatchPredictor}.
+ * A model ready to serve: its folder, its task and everything the task loaded. Thread-safe; threads
+ * predict through their own {@link BatchPredictor}.
  */
 public final class LoadedModel implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
+
   private final ModelFolder folder;
-  private final Task<?> task;
-  private final TextTokenizer tokenizer;
-  private final EncoderModel encoder;
+  private final Task<?, ?, ?> task;
+  private final Resources resources;
   private final long loadMillis;
 
   private LoadedModel(
-      ModelFolder folder,
-      Task<?> task,
-      TextTokenizer tokenizer,
-      EncoderModel encoder,
-      long loadMillis) {
+      ModelFolder folder, Task<?, ?, ?> task, Resources resources, long loadMillis) {
     this.folder = folder;
     this.task = task;
-    this.tokenizer = tokenizer;
-    this.encoder = encoder;
+    this.resources = resources;
     this.loadMillis = loadMillis;
   }
 
   /**
-   * Locates and loads a model. The task and engine are checked before the weights load, so a
-   * misconfigured job fails in milliseconds.
+   * Locates and loads a model. The task is checked before anything loads, so a misconfigured job
+   * fails in milliseconds.
    *
    * @throws IllegalArgumentException for a model, task or engine that cannot be used, with a
    *     message saying what to do
@@ -58,38 +62,35 @@ public final class LoadedModel implements AutoCloseable {
             ? TaskInference.canonical(spec.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
-    EngineKind engine = EngineKind.select(folder, requested);
-    TextTokenizer tokenizer = TextTokenizer.load(folder, factory.maxLength(folder));
+    Resources resources = new Resources(folder, spec.settings(), requested);
     try {
-      EncoderModel encoder = EncoderModel.load(folder, engine, spec.settings());
-      Task<?> task = factory.create(folder, tokenizer);
+      Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
-      return new LoadedModel(folder, task, tokenizer, encoder, millis);
+      return new LoadedModel(folder, task, resources, millis);
     } catch (IOException | RuntimeException e) {
-      tokenizer.close();
+      resources.close();
       throw e;
     }
   }
 
   /** A predictor for the calling thread. */
+  @SuppressWarnings("unchecked")
   public BatchPredictor newPredictor(BatchLimits limits, InferenceListener listener) {
-    return new BatchPredictor(task, tokenizer.padId(), encoder.newSession(), limits, listener);
+    StageRunner<?, ?> runner = task.stage().open(limits, listener);
+    return new BatchPredictor(task, (StageRunner<Object, Object>) runner);
   }
 
   public ModelFolder folder() {
     return folder;
   }
 
-  public Task<?> task() {
+  public Task<?, ?, ?> task() {
     return task;
   }
 
-  public EncoderModel encoder() {
-    return encoder;
-  }
-
-  public TextTokenizer tokenizer() {
-    return tokenizer;
+  /** The device the model runs on. */
+  public Device device() {
+    return task.stage().device();
   }
 
   /** Time to locate and load the model, in milliseconds. */
@@ -99,21 +100,69 @@ public final class LoadedModel implements AutoCloseable {
 
   /** One line for logs: model, task, engine, device. */
   public String describe() {
-    return folder.displayName()
-        + " (task "
-        + task.name()
-        + ", engine "
-        + encoder.engine().djlName()
-        + ", device "
-        + encoder.device()
-        + ", max "
-        + tokenizer.maxLength()
-        + " tokens)";
+    return folder.displayName() + " (task " + task.name() + ", " + task.stage().describe() + ")";
   }
 
   @Override
   public void close() {
-    encoder.close();
-    tokenizer.close();
+    resources.close();
+  }
+
+  /** The task's context while it loads, then the keeper of what it loaded. */
+  private static final class Resources implements TaskContext {
+    private final ModelFolder folder;
+    private final EngineSettings settings;
+    private final Optional<EngineKind> engine;
+    private final Deque<AutoCloseable> kept = new ArrayDeque<>();
+    private TextTokenizer tokenizer;
+
+    Resources(ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine) {
+      this.folder = folder;
+      this.settings = settings;
+      this.engine = engine;
+    }
+
+    @Override
+    public ModelFolder folder() {
+      return folder;
+    }
+
+    @Override
+    public EngineSettings settings() {
+      return settings;
+    }
+
+    @Override
+    public Optional<EngineKind> engine() {
+      return engine;
+    }
+
+    @Override
+    public synchronized TextTokenizer tokenizer(int maxLength) throws IOException {
+      if (tokenizer == null) {
+        tokenizer = keep(TextTokenizer.load(folder, maxLength));
+      } else if (tokenizer.maxLength() != maxLength) {
+        throw new IllegalStateException(
+            "The tokenizer was loaded for " + tokenizer.maxLength() + " tokens, not " + maxLength);
+      }
+      return tokenizer;
+    }
+
+    @Override
+    public synchronized <T extends AutoCloseable> T keep(T resource) {
+      kept.push(resource);
+      return resource;
+    }
+
+    /** Closes what was kept, newest first. */
+    synchronized void close() {
+      while (!kept.isEmpty()) {
+        try {
+          kept.pop().close();
+        } catch (Exception e) {
+          LOG.warn("Closing {}: {}", folder.displayName(), e.getMessage());
+        }
+      }
+    }
   }
 }

@@ -1,5 +1,7 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,8 +17,8 @@ final class FeatureExtractionTask extends TextEncoderTask {
 
   static final String NAME = "feature-extraction";
 
-  FeatureExtractionTask(TextTokenizer tokenizer) {
-    super(tokenizer);
+  FeatureExtractionTask(EncoderStage encoder, TextTokenizer tokenizer) {
+    super(encoder, tokenizer);
   }
 
   @Override

@@ -2,6 +2,8 @@ package ai.hubbatch.model.task;
 
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +27,7 @@ import java.util.Set;
  * replaced by their first token). Each mask gets {@code [{"score", "token", "token_str",
  * "sequence"}]}; several masks give a list per mask.
  */
-final class FillMaskTask implements Task<FillMaskTask.State> {
+final class FillMaskTask extends EncoderTask<FillMaskTask.State> {
 
   static final String NAME = "fill-mask";
   private static final Set<String> PARAMETERS = Set.of("top_k", "targets", "tokenizer_kwargs");
@@ -34,7 +36,8 @@ final class FillMaskTask implements Task<FillMaskTask.State> {
 
   private final TextTokenizer tokenizer;
 
-  FillMaskTask(TextTokenizer tokenizer) {
+  FillMaskTask(EncoderStage encoder, TextTokenizer tokenizer) {
+    super(encoder);
     this.tokenizer = tokenizer;
   }
 
@@ -44,7 +47,7 @@ final class FillMaskTask implements Task<FillMaskTask.State> {
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), NAME, PARAMETERS);
     String mask =
         tokenizer

@@ -3,6 +3,8 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.task.AnswerSpans.Span;
 import ai.hubbatch.model.tokenize.CodePoints;
 import ai.hubbatch.model.tokenize.TextTokenizer;
@@ -28,7 +30,7 @@ import java.util.Set;
  * ({@code start}, {@code end} in code points), widened to whole words unless {@code align_to_words}
  * is false.
  */
-final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
+final class QuestionAnsweringTask extends EncoderTask<QuestionAnsweringTask.State> {
 
   static final String NAME = "question-answering";
   private static final Set<String> PARAMETERS =
@@ -54,7 +56,8 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
 
   private final TextTokenizer tokenizer;
 
-  QuestionAnsweringTask(TextTokenizer tokenizer) {
+  QuestionAnsweringTask(EncoderStage encoder, TextTokenizer tokenizer) {
+    super(encoder);
     this.tokenizer = tokenizer;
   }
 
@@ -64,7 +67,7 @@ final class QuestionAnsweringTask implements Task<QuestionAnsweringTask.State> {
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), NAME, PARAMETERS);
     int topK = parameters.atLeast("top_k", parameters.atLeast("topk", 1, 1), 1);
     int maxAnswer = parameters.atLeast("max_answer_len", 15, 1);

@@ -3,6 +3,8 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +25,7 @@ import java.util.Set;
  * {"scores": [{"score", "index"}, ...]}} sorted by score, with {@code "text"} when asked. A
  * one-label model's logit goes through a sigmoid, as CrossEncoder's default activation.
  */
-final class RankingTask implements Task<RankingTask.State> {
+final class RankingTask extends EncoderTask<RankingTask.State> {
 
   static final String NAME = "sentence-ranking";
 
@@ -33,7 +35,8 @@ final class RankingTask implements Task<RankingTask.State> {
   private final TextTokenizer tokenizer;
   private final boolean sigmoid;
 
-  RankingTask(String name, TextTokenizer tokenizer, Labels labels) {
+  RankingTask(EncoderStage encoder, String name, TextTokenizer tokenizer, Labels labels) {
+    super(encoder);
     this.name = name;
     this.tokenizer = tokenizer;
     JsonNode config = labels.config();
@@ -51,7 +54,7 @@ final class RankingTask implements Task<RankingTask.State> {
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters.of(request.parameters(), name, Set.of());
     JsonNode inputs = request.inputs();
     if (inputs.isObject() && !(inputs.has("sentences") && inputs.size() == 1)) {
@@ -72,7 +75,7 @@ final class RankingTask implements Task<RankingTask.State> {
     return new Prepared<>(sequences, new State(false, onePair, List.of(), false));
   }
 
-  private Prepared<State> prepareRanked(JsonNode inputs) {
+  private Prepared<TokenizedText, State> prepareRanked(JsonNode inputs) {
     if (inputs.has("sentences")) {
       throw new InvalidRequestException(
           "The provided payload contains 'sentences' (i.e. "

@@ -1,5 +1,7 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,8 +20,8 @@ final class SentenceEmbeddingsTask extends TextEncoderTask {
 
   private final Pooling pooling;
 
-  SentenceEmbeddingsTask(TextTokenizer tokenizer, Pooling pooling) {
-    super(tokenizer);
+  SentenceEmbeddingsTask(EncoderStage encoder, TextTokenizer tokenizer, Pooling pooling) {
+    super(encoder, tokenizer);
     this.pooling = pooling;
   }
 

@@ -3,6 +3,8 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,14 +21,15 @@ import java.util.Set;
  * pooling), and the response holds the cosine of each against the source: {@code {"inputs":
  * {"source_sentence": "..", "sentences": [".."]}}} gives {@code {"similarities": [..]}}.
  */
-final class SentenceSimilarityTask implements Task<Integer> {
+final class SentenceSimilarityTask extends EncoderTask<Integer> {
 
   static final String NAME = "sentence-similarity";
 
   private final TextTokenizer tokenizer;
   private final Pooling pooling;
 
-  SentenceSimilarityTask(TextTokenizer tokenizer, Pooling pooling) {
+  SentenceSimilarityTask(EncoderStage encoder, TextTokenizer tokenizer, Pooling pooling) {
+    super(encoder);
     this.tokenizer = tokenizer;
     this.pooling = pooling;
   }
@@ -37,7 +40,7 @@ final class SentenceSimilarityTask implements Task<Integer> {
   }
 
   @Override
-  public Prepared<Integer> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, Integer> prepare(InferenceRequest request) {
     Parameters.of(request.parameters(), NAME, Set.of());
     JsonNode inputs = request.inputs();
     JsonNode sentences = inputs.path("sentences");

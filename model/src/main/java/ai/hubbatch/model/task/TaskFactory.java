@@ -1,17 +1,18 @@
 package ai.hubbatch.model.task;
 
-import ai.hubbatch.model.source.ModelFolder;
-import ai.hubbatch.model.tokenize.SequenceLimits;
-import ai.hubbatch.model.tokenize.TextTokenizer;
+import java.io.IOException;
 
 /** Makes a task for a model. One per task name, registered in {@link Tasks}. */
+@FunctionalInterface
 public interface TaskFactory {
 
-  /** Tokens per sequence this task feeds the model; longer inputs are truncated. */
-  default int maxLength(ModelFolder folder) {
-    return SequenceLimits.modelMaximum(folder);
-  }
-
-  /** Creates the task; the tokenizer was built with {@link #maxLength}. */
-  Task<?> create(ModelFolder folder, TextTokenizer tokenizer);
+  /**
+   * Creates the task, loading what it needs (tokenizer, networks) through the context, which keeps
+   * them for as long as the model is loaded.
+   *
+   * @throws IllegalArgumentException when the model does not fit the task, with a message saying
+   *     what to do
+   * @throws IOException if the model's files cannot be read
+   */
+  Task<?, ?, ?> create(TaskContext context) throws IOException;
 }

@@ -1,63 +1,94 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.engine.Network;
 import ai.hubbatch.model.source.ModelFolder;
+import ai.hubbatch.model.stage.EncoderStage;
 import ai.hubbatch.model.tokenize.SequenceLimits;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /** The tasks hubbatch runs, by the names {@code HF_TASK} uses. */
 public final class Tasks {
 
   private static final Map<String, TaskFactory> FACTORIES = new TreeMap<>();
 
-  static {
-    FACTORIES.put(
-        FeatureExtractionTask.NAME, (folder, tokenizer) -> new FeatureExtractionTask(tokenizer));
-    FACTORIES.put(
-        SentenceEmbeddingsTask.NAME,
-        sentenceTransformers(
-            (folder, tokenizer) -> new SentenceEmbeddingsTask(tokenizer, Pooling.of(folder))));
-    FACTORIES.put(
-        SentenceSimilarityTask.NAME,
-        sentenceTransformers(
-            (folder, tokenizer) -> new SentenceSimilarityTask(tokenizer, Pooling.of(folder))));
-    // Aliases (sentiment-analysis, ner) reach these through TaskInference.canonical.
-    FACTORIES.put(
-        TextClassificationTask.NAME,
-        (folder, tokenizer) ->
-            new TextClassificationTask(TextClassificationTask.NAME, tokenizer, Labels.of(folder)));
-    FACTORIES.put(
-        TokenClassificationTask.NAME,
-        (folder, tokenizer) ->
-            new TokenClassificationTask(
-                TokenClassificationTask.NAME, tokenizer, Labels.of(folder)));
-    for (String name : List.of(RankingTask.NAME, "text-ranking", "ranking")) {
-      FACTORIES.put(
-          name, (folder, tokenizer) -> new RankingTask(name, tokenizer, Labels.of(folder)));
-    }
-    FACTORIES.put(
-        QuestionAnsweringTask.NAME, (folder, tokenizer) -> new QuestionAnsweringTask(tokenizer));
-    FACTORIES.put(FillMaskTask.NAME, (folder, tokenizer) -> new FillMaskTask(tokenizer));
-    FACTORIES.put(
-        ZeroShotClassificationTask.NAME,
-        (folder, tokenizer) -> new ZeroShotClassificationTask(tokenizer, Labels.of(folder)));
+  /** Makes a text encoder task from the model's folder, tokenizer and encoder. */
+  @FunctionalInterface
+  private interface EncoderTaskMaker {
+    Task<?, ?, ?> make(ModelFolder folder, TextTokenizer tokenizer, EncoderStage encoder);
   }
 
-  /** A task truncated at sentence-transformers' {@code max_seq_length}. */
-  private static TaskFactory sentenceTransformers(TaskFactory factory) {
-    return new TaskFactory() {
-      @Override
-      public int maxLength(ModelFolder folder) {
-        return SequenceLimits.sentenceTransformersMaximum(folder);
-      }
+  static {
+    ToIntFunction<ModelFolder> model = SequenceLimits::modelMaximum;
+    // sentence-transformers models truncate at their own max_seq_length.
+    ToIntFunction<ModelFolder> sentences = SequenceLimits::sentenceTransformersMaximum;
+    register(
+        FeatureExtractionTask.NAME,
+        model,
+        (folder, tokenizer, encoder) -> new FeatureExtractionTask(encoder, tokenizer));
+    register(
+        SentenceEmbeddingsTask.NAME,
+        sentences,
+        (folder, tokenizer, encoder) ->
+            new SentenceEmbeddingsTask(encoder, tokenizer, Pooling.of(folder)));
+    register(
+        SentenceSimilarityTask.NAME,
+        sentences,
+        (folder, tokenizer, encoder) ->
+            new SentenceSimilarityTask(encoder, tokenizer, Pooling.of(folder)));
+    // Aliases (sentiment-analysis, ner) reach these through TaskInference.canonical.
+    register(
+        TextClassificationTask.NAME,
+        model,
+        (folder, tokenizer, encoder) ->
+            new TextClassificationTask(
+                encoder, TextClassificationTask.NAME, tokenizer, Labels.of(folder)));
+    register(
+        TokenClassificationTask.NAME,
+        model,
+        (folder, tokenizer, encoder) ->
+            new TokenClassificationTask(
+                encoder, TokenClassificationTask.NAME, tokenizer, Labels.of(folder)));
+    for (String name : List.of(RankingTask.NAME, "text-ranking", "ranking")) {
+      register(
+          name,
+          model,
+          (folder, tokenizer, encoder) ->
+              new RankingTask(encoder, name, tokenizer, Labels.of(folder)));
+    }
+    register(
+        QuestionAnsweringTask.NAME,
+        model,
+        (folder, tokenizer, encoder) -> new QuestionAnsweringTask(encoder, tokenizer));
+    register(
+        FillMaskTask.NAME,
+        model,
+        (folder, tokenizer, encoder) -> new FillMaskTask(encoder, tokenizer));
+    register(
+        ZeroShotClassificationTask.NAME,
+        model,
+        (folder, tokenizer, encoder) ->
+            new ZeroShotClassificationTask(encoder, tokenizer, Labels.of(folder)));
+  }
 
-      @Override
-      public Task<?> create(ModelFolder folder, TextTokenizer tokenizer) {
-        return factory.create(folder, tokenizer);
-      }
-    };
+  /**
+   * Registers a text encoder task: the tokenizer truncates at {@code maxLength}, and the encoder is
+   * the folder's TorchScript or ONNX weights.
+   */
+  private static void register(
+      String name, ToIntFunction<ModelFolder> maxLength, EncoderTaskMaker maker) {
+    FACTORIES.put(
+        name,
+        context -> {
+          ModelFolder folder = context.folder();
+          TextTokenizer tokenizer = context.tokenizer(maxLength.applyAsInt(folder));
+          Network network =
+              context.keep(EncoderStage.loadNetwork(folder, context.engine(), context.settings()));
+          return maker.make(folder, tokenizer, new EncoderStage(folder, network, tokenizer));
+        });
   }
 
   private Tasks() {}

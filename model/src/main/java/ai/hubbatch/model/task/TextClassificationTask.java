@@ -3,6 +3,8 @@ package ai.hubbatch.model.task;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +32,7 @@ import java.util.Set;
  * [{"label", "score"}]} and a pair gives the bare object; with {@code top_k} each input gives a
  * list sorted by score.
  */
-final class TextClassificationTask implements Task<TextClassificationTask.State> {
+final class TextClassificationTask extends EncoderTask<TextClassificationTask.State> {
 
   static final String NAME = "text-classification";
   private static final Set<String> PARAMETERS =
@@ -51,7 +53,9 @@ final class TextClassificationTask implements Task<TextClassificationTask.State>
   private final TextTokenizer tokenizer;
   private final Labels labels;
 
-  TextClassificationTask(String name, TextTokenizer tokenizer, Labels labels) {
+  TextClassificationTask(
+      EncoderStage encoder, String name, TextTokenizer tokenizer, Labels labels) {
+    super(encoder);
     this.name = name;
     this.tokenizer = tokenizer;
     this.labels = labels;
@@ -63,7 +67,7 @@ final class TextClassificationTask implements Task<TextClassificationTask.State>
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), name, PARAMETERS);
     List<Item> items = items(request.inputs());
     Integer topK = 1;

@@ -1,6 +1,8 @@
 package ai.hubbatch.model.task;
 
 import ai.hubbatch.model.codec.InferenceRequest;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import java.util.ArrayList;
@@ -10,16 +12,17 @@ import java.util.List;
  * The shared front of tasks that run an encoder over each input string: {@code inputs} is a string
  * or a list of strings, one sequence each.
  */
-abstract class TextEncoderTask implements Task<TextInputs> {
+abstract class TextEncoderTask extends EncoderTask<TextInputs> {
 
   private final TextTokenizer tokenizer;
 
-  TextEncoderTask(TextTokenizer tokenizer) {
+  TextEncoderTask(EncoderStage encoder, TextTokenizer tokenizer) {
+    super(encoder);
     this.tokenizer = tokenizer;
   }
 
   @Override
-  public Prepared<TextInputs> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, TextInputs> prepare(InferenceRequest request) {
     TextInputs inputs = TextInputs.parse(request.inputs(), name());
     List<TokenizedText> sequences = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {

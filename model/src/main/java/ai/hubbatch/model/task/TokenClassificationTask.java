@@ -2,6 +2,8 @@ package ai.hubbatch.model.task;
 
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.task.EntityAggregator.PreEntity;
 import ai.hubbatch.model.task.EntityAggregator.Strategy;
 import ai.hubbatch.model.tokenize.CodePoints;
@@ -26,7 +28,7 @@ import java.util.Set;
  * ignore_subwords}. Entities carry {@code start}/{@code end} as code point offsets into the
  * original string, and words rebuilt from their subwords.
  */
-final class TokenClassificationTask implements Task<TokenClassificationTask.State> {
+final class TokenClassificationTask extends EncoderTask<TokenClassificationTask.State> {
 
   static final String NAME = "token-classification";
   private static final Set<String> PARAMETERS =
@@ -42,7 +44,9 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
   private final TextTokenizer tokenizer;
   private final Labels labels;
 
-  TokenClassificationTask(String name, TextTokenizer tokenizer, Labels labels) {
+  TokenClassificationTask(
+      EncoderStage encoder, String name, TextTokenizer tokenizer, Labels labels) {
+    super(encoder);
     this.name = name;
     this.tokenizer = tokenizer;
     this.labels = labels;
@@ -54,7 +58,7 @@ final class TokenClassificationTask implements Task<TokenClassificationTask.Stat
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), name, PARAMETERS);
     TextInputs inputs = TextInputs.parse(request.inputs(), name);
     List<TokenizedText> sequences = new ArrayList<>();

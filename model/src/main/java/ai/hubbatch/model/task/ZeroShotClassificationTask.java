@@ -2,6 +2,8 @@ package ai.hubbatch.model.task;
 
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TextTokenizer.Truncation;
 import ai.hubbatch.model.tokenize.TokenizedText;
@@ -26,7 +28,7 @@ import java.util.Set;
  * scored independently, entailment against contradiction). The entailment label is the first in
  * {@code label2id} whose name starts with "entail".
  */
-final class ZeroShotClassificationTask implements Task<ZeroShotClassificationTask.State> {
+final class ZeroShotClassificationTask extends EncoderTask<ZeroShotClassificationTask.State> {
 
   static final String NAME = "zero-shot-classification";
   private static final Set<String> PARAMETERS =
@@ -37,7 +39,8 @@ final class ZeroShotClassificationTask implements Task<ZeroShotClassificationTas
   private final TextTokenizer tokenizer;
   private final Labels labels;
 
-  ZeroShotClassificationTask(TextTokenizer tokenizer, Labels labels) {
+  ZeroShotClassificationTask(EncoderStage encoder, TextTokenizer tokenizer, Labels labels) {
+    super(encoder);
     this.tokenizer = tokenizer;
     this.labels = labels;
   }
@@ -48,7 +51,7 @@ final class ZeroShotClassificationTask implements Task<ZeroShotClassificationTas
   }
 
   @Override
-  public Prepared<State> prepare(InferenceRequest request) {
+  public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), NAME, PARAMETERS);
     List<String> candidates = candidateLabels(parameters.raw("candidate_labels"));
     String template = parameters.string("hypothesis_template", "This example is {}.");

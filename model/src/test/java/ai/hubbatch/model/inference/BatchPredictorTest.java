@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.TestModels;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.engine.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

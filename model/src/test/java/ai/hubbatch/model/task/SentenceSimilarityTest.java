@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.hubbatch.model.TestModels;
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchPredictor;
-import ai.hubbatch.model.inference.InferenceListener;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import com.fasterxml.jackson.databind.JsonNode;

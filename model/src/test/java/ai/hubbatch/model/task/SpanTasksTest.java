@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.TinyModels;
 import ai.hubbatch.model.tokenize.CodePoints;
+import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,8 +160,8 @@ class SpanTasksTest {
                       "{\"inputs\":{\"question\":\"Where do I live?\",\"context\":\""
                           + context
                           + "\"},\"parameters\":{\"max_seq_len\":24,\"doc_stride\":8}}"));
-      assertTrue(prepared.sequences().size() > 5, "windows: " + prepared.sequences().size());
-      prepared.sequences().forEach(w -> assertTrue(w.length() <= 24));
+      assertTrue(prepared.inputs().size() > 5, "windows: " + prepared.inputs().size());
+      prepared.inputs().forEach(w -> assertTrue(((TokenizedText) w).length() <= 24));
     }
   }
 }

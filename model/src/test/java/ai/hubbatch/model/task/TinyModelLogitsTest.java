@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.hubbatch.model.TinyModels;
-import ai.hubbatch.model.engine.EncoderSession;
 import ai.hubbatch.model.engine.Tensor;
-import ai.hubbatch.model.engine.TokenBatch;
 import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.stage.EncoderStage;
+import ai.hubbatch.model.stage.SequenceOutput;
+import ai.hubbatch.model.stage.TokenBatch;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,8 +51,8 @@ class TinyModelLogitsTest {
   void idsAndLogitsMatchTransformersJs(String name, String engine) throws Exception {
     JsonNode cases = TinyModels.expected(name).get("cases");
     try (LoadedModel model = TinyModels.load(name, "feature-extraction", engine);
-        EncoderSession session = model.encoder().newSession()) {
-      TextTokenizer tokenizer = model.tokenizer();
+        EncoderStage.Session session = ((EncoderStage) model.task().stage()).newSession();
+        TextTokenizer tokenizer = TinyModels.tokenizer(model)) {
       List<long[]> ids = new ArrayList<>();
       List<long[]> types = new ArrayList<>();
       for (JsonNode c : cases) {

@@ -1,4 +1,4 @@
-package ai.hubbatch.model.engine;
+package ai.hubbatch.model.stage;
 
 import java.util.Arrays;
 import java.util.List;

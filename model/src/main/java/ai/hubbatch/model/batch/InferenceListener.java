@@ -1,4 +1,4 @@
-package ai.hubbatch.model.inference;
+package ai.hubbatch.model.batch;
 
 /**
  * Hears about every engine call, to feed metrics. Called on the predicting thread; must be quick

@@ -1,4 +1,4 @@
-package ai.hubbatch.model.task;
+package ai.hubbatch.model.stage;
 
 import ai.hubbatch.model.engine.Tensor;
 import java.util.List;
