@@ -5,6 +5,8 @@ import ai.hubbatch.io.ParquetColumn;
 import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
+import ai.hubbatch.model.task.OutputColumn;
+import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -79,20 +81,23 @@ public final class InferencePipeline {
     return read;
   }
 
-  /** Typed Parquet columns for tasks whose output has a fixed shape. */
+  /** The typed Parquet columns the task declares for its outputs. */
   static List<ParquetColumn> columns(String task) {
     if (task == null) {
       return List.of();
     }
-    switch (task) {
-      case "sentence-embeddings":
-        return List.of(
-            new ParquetColumn("embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings"));
-      case "feature-extraction":
-        // One string gives [1][tokens][hidden]: the column holds the tokens x hidden matrix.
-        return List.of(new ParquetColumn("features", ParquetColumn.Type.FLOAT_MATRIX, "/0"));
-      default:
-        return List.of();
-    }
+    return Tasks.factory(task).outputColumns().stream()
+        .map(column -> new ParquetColumn(column.name(), type(column.kind()), column.pointer()))
+        .toList();
+  }
+
+  private static ParquetColumn.Type type(OutputColumn.Kind kind) {
+    return switch (kind) {
+      case FLOAT_VECTOR -> ParquetColumn.Type.FLOAT_VECTOR;
+      case FLOAT_MATRIX -> ParquetColumn.Type.FLOAT_MATRIX;
+      case STRING -> ParquetColumn.Type.STRING;
+      case DOUBLE -> ParquetColumn.Type.DOUBLE;
+      case LONG -> ParquetColumn.Type.LONG;
+    };
   }
 }

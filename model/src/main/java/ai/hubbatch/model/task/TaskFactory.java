@@ -1,6 +1,7 @@
 package ai.hubbatch.model.task;
 
 import java.io.IOException;
+import java.util.List;
 
 /** Makes a task for a model. One per task name, registered in {@link Tasks}. */
 @FunctionalInterface
@@ -15,4 +16,13 @@ public interface TaskFactory {
    * @throws IOException if the model's files cannot be read
    */
   Task<?, ?, ?> create(TaskContext context) throws IOException;
+
+  /**
+   * The typed columns this task's outputs fill in columnar formats; none by default, which keeps
+   * each output whole as JSON. Known without loading the model, so a job's schema is fixed before
+   * any worker starts.
+   */
+  default List<OutputColumn> outputColumns() {
+    return List.of();
+  }
 }

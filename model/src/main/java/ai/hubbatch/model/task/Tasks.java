@@ -5,6 +5,7 @@ import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.stage.EncoderStage;
 import ai.hubbatch.model.tokenize.SequenceLimits;
 import ai.hubbatch.model.tokenize.TextTokenizer;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,15 +26,18 @@ public final class Tasks {
     ToIntFunction<ModelFolder> model = SequenceLimits::modelMaximum;
     // sentence-transformers models truncate at their own max_seq_length.
     ToIntFunction<ModelFolder> sentences = SequenceLimits::sentenceTransformersMaximum;
+    // One string gives [1][tokens][hidden]: the column holds the tokens x hidden matrix.
     register(
         FeatureExtractionTask.NAME,
         model,
-        (folder, tokenizer, encoder) -> new FeatureExtractionTask(encoder, tokenizer));
+        (folder, tokenizer, encoder) -> new FeatureExtractionTask(encoder, tokenizer),
+        new OutputColumn("features", OutputColumn.Kind.FLOAT_MATRIX, "/0"));
     register(
         SentenceEmbeddingsTask.NAME,
         sentences,
         (folder, tokenizer, encoder) ->
-            new SentenceEmbeddingsTask(encoder, tokenizer, Pooling.of(folder)));
+            new SentenceEmbeddingsTask(encoder, tokenizer, Pooling.of(folder)),
+        new OutputColumn("embeddings", OutputColumn.Kind.FLOAT_VECTOR, "/embeddings"));
     register(
         SentenceSimilarityTask.NAME,
         sentences,
@@ -79,15 +83,28 @@ public final class Tasks {
    * the folder's TorchScript or ONNX weights.
    */
   private static void register(
-      String name, ToIntFunction<ModelFolder> maxLength, EncoderTaskMaker maker) {
+      String name,
+      ToIntFunction<ModelFolder> maxLength,
+      EncoderTaskMaker maker,
+      OutputColumn... columns) {
+    List<OutputColumn> declared = List.of(columns);
     FACTORIES.put(
         name,
-        context -> {
-          ModelFolder folder = context.folder();
-          TextTokenizer tokenizer = context.tokenizer(maxLength.applyAsInt(folder));
-          Network network =
-              context.keep(EncoderStage.loadNetwork(folder, context.engine(), context.settings()));
-          return maker.make(folder, tokenizer, new EncoderStage(folder, network, tokenizer));
+        new TaskFactory() {
+          @Override
+          public Task<?, ?, ?> create(TaskContext context) throws IOException {
+            ModelFolder folder = context.folder();
+            TextTokenizer tokenizer = context.tokenizer(maxLength.applyAsInt(folder));
+            Network network =
+                context.keep(
+                    EncoderStage.loadNetwork(folder, context.engine(), context.settings()));
+            return maker.make(folder, tokenizer, new EncoderStage(folder, network, tokenizer));
+          }
+
+          @Override
+          public List<OutputColumn> outputColumns() {
+            return declared;
+          }
         });
   }
 
