@@ -3,7 +3,7 @@
 # writes the DirectRunner's bytes for the sample reviews:
 #   - flink: `flink run` (Flink's CliFrontend) to a session cluster (a JobManager and a TaskManager
 #     JVM) started from Flink 1.19.0's own jars only; twice with the jar in the cluster's class
-#     path and parent-first loading (README, Running on a cluster), once without.
+#     path and parent-first loading (docs/clusters.md, Flink), once without.
 #   - spark: Spark's SparkSubmit, --master local[2], on the class path of Spark 3.5.5's own
 #     dependency versions (Guava 14, Jackson 2.15, ...), as a Spark distribution has them.
 #
@@ -117,7 +117,7 @@ EOF
       # A second job's class loader cannot load the natives the first one holds.
       grep -q 'already loaded in another classloader' "$work/$1-$n.log" && [ "$status" = 3 ] \
         && [ ! -e "$work/$1-$n/reviews.jsonl.out" ] \
-        && echo "cluster-submit-check: flink run, job 2 on a plain session cluster: fails as the README says (exit 3, no output)" \
+        && echo "cluster-submit-check: flink run, job 2 on a plain session cluster: fails as docs/clusters.md says (exit 3, no output)" \
         || { echo "cluster-submit-check: job 2 on a plain session cluster did not fail as expected" >&2; exit 1; }
       continue
     fi

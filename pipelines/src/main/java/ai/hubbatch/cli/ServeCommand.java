@@ -84,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "true: batch records of concurrent requests together; false: run each request alone, as"
               + " the toolkit does; auto (default): true on a GPU, false on a CPU, where padding"
-              + " costs more than batching gains (see README, Load).")
+              + " costs more than batching gains (see docs/serve-and-containers.md, Load).")
   String dynamicBatching;
 
   @Option(
