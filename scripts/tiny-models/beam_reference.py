@@ -2,7 +2,9 @@
 """A Python reference of transformers' beam search, run on the torch copies of the tiny generation
 models; writes its results into each model's expected.json ("beam_search").
 
-Usage: beam_reference.py OUT_DIR STAGE_DIR   (after generation.py and generation.mjs)
+Usage: beam_reference.py OUT_DIR STAGE_DIR WARPERS_JSON   (after generation.py and generation.mjs)
+  also writes WARPERS_JSON: rows of logits through transformers' sampling warpers (temperature,
+  top-k, top-p, typical-p), transcribed to torch, since transformers.js has no top-p or typical-p
 
 transformers.js does not search beams (its generate keeps one candidate per step), so this is the
 reference for hubbatch's BeamSearch. It follows transformers' GenerationMixin._beam_search with
@@ -60,7 +62,7 @@ def process(config, ids, scores, prompt_length, max_length):
             if tuple(ids[i:i + n - 1]) == prefix:
                 scores[ids[i + n - 1]] = NEG_INF
     for bad in config.get("bad_words_ids") or []:
-        if len(bad) == 1 or ids[len(ids) - len(bad) + 1:] == bad[:-1]:
+        if len(bad) == 1 or len(bad) <= len(ids) and ids[len(ids) - len(bad) + 1:] == bad[:-1]:
             scores[bad[-1]] = NEG_INF
     if len(ids) < config.get("min_length", 0):
         scores[eos] = NEG_INF
@@ -227,6 +229,73 @@ def model_config(folder):
             "decoder_start_token_id": gen.get("decoder_start_token_id")}
 
 
+# transformers' sampling warpers (logits_process.py), transcribed to torch: transformers.js has no
+# top-p or typical-p, so these are the reference for hubbatch's warpers.
+
+def temperature(scores, value):
+    return scores / value
+
+
+def top_k(scores, k, keep=1):
+    k = min(max(k, keep), scores.size(-1))
+    return scores.masked_fill(scores < torch.topk(scores, k)[0][..., -1, None], NEG_INF)
+
+
+def top_p(scores, p, keep=1):
+    sorted_logits, sorted_indices = torch.sort(scores, descending=False)
+    cumulative = sorted_logits.softmax(dim=-1).cumsum(dim=-1)
+    remove = cumulative <= (1 - p)
+    remove[..., -keep:] = 0
+    return scores.masked_fill(remove.scatter(-1, sorted_indices, remove), NEG_INF)
+
+
+def typical_p(scores, mass, keep=1):
+    normalized = torch.nn.functional.log_softmax(scores, dim=-1)
+    p = torch.exp(normalized)
+    entropy = -(normalized * p).nansum(-1, keepdim=True)
+    shifted = torch.abs((-normalized) - entropy)
+    sorted_scores, sorted_indices = torch.sort(shifted, descending=False)
+    cumulative = scores.gather(-1, sorted_indices).softmax(dim=-1).cumsum(dim=-1)
+    last = (cumulative < mass).sum(dim=-1).clamp(max=sorted_scores.shape[-1] - 1)
+    remove = sorted_scores > sorted_scores.gather(-1, last.view(-1, 1))
+    remove[..., :keep] = 0
+    return scores.masked_fill(remove.scatter(-1, sorted_indices, remove), NEG_INF)
+
+
+WARPER_CASES = [
+    {"temperature": 0.7}, {"top_k": 5}, {"top_k": 1}, {"top_k": 1, "min_tokens_to_keep": 3},
+    {"top_p": 0.8}, {"top_p": 0.3}, {"top_p": 0.05, "min_tokens_to_keep": 2}, {"typical_p": 0.9},
+    {"typical_p": 0.4}, {"typical_p": 0.2, "min_tokens_to_keep": 3},
+    {"temperature": 0.5, "top_k": 10, "top_p": 0.9, "typical_p": 0.95},
+]
+
+
+def write_warpers(path):
+    """Rows of logits and what each warper (or chain, in _get_logits_processor's order) leaves."""
+    torch.manual_seed(5)
+    rows = [torch.randn(40) * 2, torch.randn(40) * 0.3, torch.randn(40) * 5]
+    cases = []
+    for row in rows:
+        for case in WARPER_CASES:
+            keep = case.get("min_tokens_to_keep", 1)
+            scores = row.clone()[None]
+            if "temperature" in case:
+                scores = temperature(scores, case["temperature"])
+            if "top_k" in case:
+                scores = top_k(scores, case["top_k"], keep)
+            if "top_p" in case:
+                scores = top_p(scores, case["top_p"], keep)
+            if "typical_p" in case:
+                scores = typical_p(scores, case["typical_p"], keep)
+            cases.append({"parameters": case, "logits": row.tolist(),
+                          "warped": [None if math.isinf(x) else x for x in scores[0].tolist()]})
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"generated_by": "scripts/tiny-models/beam_reference.py (transformers' "
+                                            "warpers on torch; null is -inf)", "cases": cases},
+                           indent=1) + "\n")
+    print("wrote", path)
+
+
 def main(out, stage):
     for name in generation.MODELS:
         if name == "tiny-llama-merged":
@@ -261,7 +330,8 @@ def main(out, stage):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
+    if len(sys.argv) == 4:
         main(sys.argv[1], sys.argv[2])
+        write_warpers(sys.argv[3])
     else:
         sys.exit(__doc__)

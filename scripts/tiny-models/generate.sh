@@ -8,6 +8,7 @@
 #   generation  the decoder and encoder-decoder models of generation.py, their expected values from
 #               transformers.js (generation.mjs, which also renders the chat templates into
 #               model/src/test/resources/generate/chat-templates.json) and beam_reference.py
+#               (beam search into each expected.json, warpers into generate/warpers.json)
 # Each part rewrites only its own model folders.
 #
 # Needs Debian's python3-torch and python3-onnx (/usr/bin/python3) and Node.js with npm (for
@@ -16,7 +17,7 @@ set -euo pipefail
 what=${1:-all}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/../../model/src/test/resources/tiny-models
-templates=$here/../../model/src/test/resources/generate/chat-templates.json
+resources=$here/../../model/src/test/resources/generate
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -36,8 +37,8 @@ if [[ $what == generation || $what == all ]]; then
   rm -rf "$out"/tiny-gpt2 "$out"/tiny-llama "$out"/tiny-llama-merged "$out"/tiny-bart "$out"/tiny-t5
   /usr/bin/python3 "$here/generation.py" "$out" "$work/stage"
   cp "$here/generation.mjs" "$work/"
-  (cd "$work" && node generation.mjs "$out" "$work/stage" "$templates")
+  (cd "$work" && node generation.mjs "$out" "$work/stage" "$resources/chat-templates.json")
   /usr/bin/python3 "$here/generation.py" --check "$out" "$work/stage"
-  /usr/bin/python3 "$here/beam_reference.py" "$out" "$work/stage"
+  /usr/bin/python3 "$here/beam_reference.py" "$out" "$work/stage" "$resources/warpers.json"
 fi
 du -sh "$out"
