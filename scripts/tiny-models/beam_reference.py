@@ -183,7 +183,11 @@ def top_candidates(processed, keep):
     """Per beam, its best `keep` (token, log-prob): all a replay needs, since the overall top
     `keep` of a step lie within each beam's own top `keep`."""
     values, indices = torch.topk(processed, keep, dim=-1)
-    return [{"tokens": i.tolist(), "log_probs": v.tolist()} for v, i in zip(values, indices)]
+    rows = []
+    for v, i in zip(values.tolist(), indices.tolist()):
+        finite = [k for k, x in enumerate(v) if not math.isinf(x)]  # -inf is the replay's filler
+        rows.append({"tokens": [i[k] for k in finite], "log_probs": [v[k] for k in finite]})
+    return rows
 
 
 def sequences(best, prompt_len, eos, pad, max_length):
