@@ -6,8 +6,8 @@
 # Usage: generate.sh [text|generation|all]   (default all)
 #   text        the encoder models of tiny_models.py (BERT, RoBERTa) and expected.mjs
 #   generation  the decoder and encoder-decoder models of generation.py, their expected values from
-#               transformers.js (generation.mjs, which also renders the chat templates into
-#               model/src/test/resources/generate/chat-templates.json) and beam_reference.py
+#               transformers.js (generation.mjs, which also renders the chat templates and runs
+#               its logits processors into model/src/test/resources/generate/) and beam_reference.py
 #               (beam search into each expected.json, warpers into generate/warpers.json)
 # Each part rewrites only its own model folders.
 #
@@ -37,7 +37,7 @@ if [[ $what == generation || $what == all ]]; then
   rm -rf "$out"/tiny-gpt2 "$out"/tiny-llama "$out"/tiny-llama-merged "$out"/tiny-bart "$out"/tiny-t5
   /usr/bin/python3 "$here/generation.py" "$out" "$work/stage"
   cp "$here/generation.mjs" "$work/"
-  (cd "$work" && node generation.mjs "$out" "$work/stage" "$resources/chat-templates.json")
+  (cd "$work" && node generation.mjs "$out" "$work/stage" "$resources")
   /usr/bin/python3 "$here/generation.py" --check "$out" "$work/stage"
   /usr/bin/python3 "$here/beam_reference.py" "$out" "$work/stage" "$resources/warpers.json"
 fi

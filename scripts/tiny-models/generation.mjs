@@ -1,14 +1,21 @@
 // Expected values for the tiny generation models, from transformers.js (its pipelines, its
 // generate loop and its Jinja) and, for the graph checks, from ONNX Runtime run directly.
-// Usage: node generation.mjs MODELS_DIR STAGE_DIR CHAT_TEMPLATES_JSON
+// Usage: node generation.mjs MODELS_DIR STAGE_DIR RESOURCES_DIR
 //   writes MODELS_DIR/<model>/expected.json (tiny-t5 runs from STAGE_DIR/transformers-js, whose
-//   merged decoder is an If over the committed decoder pair) and the chat-template renderings.
+//   merged decoder is an If over the committed decoder pair), RESOURCES_DIR/chat-templates.json (Hub
+//   chat templates rendered) and RESOURCES_DIR/processors.json (transformers.js' logits processors
+//   on fixed rows).
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { env, AutoTokenizer, AutoModelForCausalLM, AutoModelForSeq2SeqLM, pipeline } from '@huggingface/transformers';
+import {
+  env, AutoTokenizer, AutoModelForCausalLM, AutoModelForSeq2SeqLM, pipeline, Tensor, LogitsProcessorList,
+  RepetitionPenaltyLogitsProcessor, NoRepeatNGramLogitsProcessor, NoBadWordsLogitsProcessor, MinLengthLogitsProcessor,
+  MinNewTokensLengthLogitsProcessor, ForcedBOSTokenLogitsProcessor, ForcedEOSTokenLogitsProcessor, TemperatureLogitsWarper,
+} from '@huggingface/transformers';
 
-const [dir, stage, templatesOut] = process.argv.slice(2).map((p) => path.resolve(p));
+const [dir, stage, resources] = process.argv.slice(2).map((p) => path.resolve(p));
+const templatesOut = path.join(resources, 'chat-templates.json');
 env.allowRemoteModels = false;
 
 const SHORT = 'Hello';
@@ -305,3 +312,48 @@ tokenizer.config = originalConfig;
 fs.mkdirSync(path.dirname(templatesOut), { recursive: true });
 fs.writeFileSync(templatesOut, JSON.stringify({ generated_by: 'transformers.js ' + env.version, messages: MESSAGES, templates: rendered }, null, 1) + '\n');
 console.log('wrote', templatesOut);
+
+// ---- transformers.js' logits processors on fixed rows ---------------------------------------------
+// Parameters as generate() takes them; the processors are built in _get_logits_processor's order.
+let state = 12345;
+const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+const VOCAB = 30;
+const PROCESSOR_CASES = [
+  { ids: [3, 7, 7, 12, 25, 3], params: { repetition_penalty: 1.3 } },
+  { ids: [3, 7, 7, 12, 25, 3], params: { repetition_penalty: 0.7 } },
+  { ids: [1, 2, 3, 1, 2, 5, 1, 2], params: { no_repeat_ngram_size: 3 } },
+  { ids: [1, 2, 3, 1, 2, 5, 1, 2], params: { no_repeat_ngram_size: 2 } },
+  { ids: [9], params: { no_repeat_ngram_size: 3 } },
+  { ids: [5, 6, 7, 8], params: { bad_words_ids: [[11], [7, 8, 9], [8, 13], [2, 3, 14]], eos_token_id: 4 } },
+  { ids: [5, 6, 7, 8, 9], prompt_length: 3, params: { min_length: 6, eos_token_id: [4, 6] } },
+  { ids: [5, 6, 7, 8, 9], prompt_length: 3, params: { min_new_tokens: 3, eos_token_id: [4, 6] } },
+  { ids: [5, 6, 7, 8, 9, 10], prompt_length: 3, params: { min_new_tokens: 3, eos_token_id: [4, 6] } },
+  { ids: [2], params: { forced_bos_token_id: 0 } },
+  { ids: [2, 0, 8], prompt_length: 1, params: { forced_eos_token_id: 2, max_new_tokens: 3 } },
+  { ids: [2, 0, 8, 9], prompt_length: 1, params: { forced_eos_token_id: 2, max_new_tokens: 3 } },
+  { ids: [3, 7, 7, 12], params: { do_sample: true, temperature: 0.7 } },
+  { ids: [3, 7, 7, 12, 3, 7], prompt_length: 2, params: { repetition_penalty: 1.2, no_repeat_ngram_size: 2, min_new_tokens: 6, eos_token_id: 12, do_sample: true, temperature: 1.5 } },
+];
+const processorCases = [];
+for (const { ids, params, prompt_length = ids.length } of PROCESSOR_CASES) {
+  const row = Array.from({ length: VOCAB }, () => (random() - 0.4) * 8);
+  const list = new LogitsProcessorList();
+  if (params.repetition_penalty) list.push(new RepetitionPenaltyLogitsProcessor(params.repetition_penalty));
+  if (params.no_repeat_ngram_size) list.push(new NoRepeatNGramLogitsProcessor(params.no_repeat_ngram_size));
+  if (params.bad_words_ids) list.push(new NoBadWordsLogitsProcessor(params.bad_words_ids, params.eos_token_id));
+  if (params.min_length) list.push(new MinLengthLogitsProcessor(params.min_length, params.eos_token_id));
+  if (params.min_new_tokens) list.push(new MinNewTokensLengthLogitsProcessor(prompt_length, params.min_new_tokens, params.eos_token_id));
+  if (params.forced_bos_token_id !== undefined) list.push(new ForcedBOSTokenLogitsProcessor(params.forced_bos_token_id));
+  if (params.forced_eos_token_id !== undefined) list.push(new ForcedEOSTokenLogitsProcessor(prompt_length + params.max_new_tokens, params.forced_eos_token_id));
+  if (params.temperature) list.push(new TemperatureLogitsWarper(params.temperature));
+  const logits = new Tensor('float32', Float32Array.from(row), [1, VOCAB]);
+  const out = list([ids.map(BigInt)], logits);
+  processorCases.push({
+    ids, prompt_length, params, logits: Array.from(Float32Array.from(row)),
+    processed: Array.from(out.data).map((x) => (x === -Infinity ? null : x)),
+  });
+}
+fs.writeFileSync(path.join(resources, 'processors.json'), JSON.stringify({
+  generated_by: 'transformers.js ' + env.version + ' logits processors (null is -inf)', cases: processorCases,
+}, null, 1) + '\n');
+console.log('wrote', path.join(resources, 'processors.json'));

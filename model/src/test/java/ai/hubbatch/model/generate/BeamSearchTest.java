@@ -42,7 +42,8 @@ class BeamSearchTest {
   static GenerationConfig config(String model, JsonNode parameters) throws IOException {
     JsonNode generationConfig =
         Json.MAPPER.readTree(TinyModels.folder(model).resolve("generation_config.json").toFile());
-    JsonNode config = Json.MAPPER.readTree(TinyModels.folder(model).resolve("config.json").toFile());
+    JsonNode config =
+        Json.MAPPER.readTree(TinyModels.folder(model).resolve("config.json").toFile());
     return GenerationConfig.fromModel(config, generationConfig).withRequest(parameters, Set.of());
   }
 
@@ -50,9 +51,13 @@ class BeamSearchTest {
   @MethodSource("cases")
   void replaysTheReference(String model, String name, String input, JsonNode c) throws IOException {
     GenerationConfig config = config(model, c.get("parameters"));
-    int vocab = Json.MAPPER.readTree(TinyModels.folder(model).resolve("config.json").toFile())
-        .get("vocab_size").asInt();
-    JsonNode start = c.get("decoder_input_ids").isNull() ? c.get("input_ids") : c.get("decoder_input_ids");
+    int vocab =
+        Json.MAPPER
+            .readTree(TinyModels.folder(model).resolve("config.json").toFile())
+            .get("vocab_size")
+            .asInt();
+    JsonNode start =
+        c.get("decoder_input_ids").isNull() ? c.get("input_ids") : c.get("decoder_input_ids");
     int[] prompt = ints(start);
     BeamSearch search = new BeamSearch(config, prompt);
     JsonNode steps = c.get("steps");
@@ -75,7 +80,8 @@ class BeamSearchTest {
     assertEquals(hypotheses.size(), result.size());
     for (int i = 0; i < result.size(); i++) {
       JsonNode want = hypotheses.get(i);
-      assertArrayEquals(ints(want.get("generated_ids")), result.get(i).generated(), "hypothesis " + i);
+      assertArrayEquals(
+          ints(want.get("generated_ids")), result.get(i).generated(), "hypothesis " + i);
       assertEquals(
           want.get("eos_token_id").isNull() ? null : want.get("eos_token_id").asInt(),
           result.get(i).eosTokenId());
