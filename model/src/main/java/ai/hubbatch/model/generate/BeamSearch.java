@@ -16,8 +16,9 @@ import java.util.List;
  * in order (higher score first, then lower beam and token): an EOS candidate ranked within the
  * first {@code num_beams} becomes a finished {@link Hypothesis}, other EOS candidates are skipped,
  * and the first {@code num_beams} other candidates become the next beams. The search is done when
- * {@link BeamHypotheses#isDone} says no live beam can improve, or at the maximum length; the live
- * beams then join the hypotheses, and the best {@code num_return_sequences} are the result.
+ * {@link BeamHypotheses#isDone} says no live beam can improve (the live beams are dropped), or at
+ * the maximum length (the live beams join the hypotheses); the best {@code num_return_sequences}
+ * hypotheses are the result.
  *
  * <p>The first step starts every beam from the prompt with running scores 0, -1e9, -1e9, ..., so
  * only the first beam's candidates count; a loop may feed the same prompt row for every beam. Not

@@ -91,6 +91,23 @@ public final class ChatTemplate {
   }
 
   /**
+   * The template of a model folder, required: messages were sent.
+   *
+   * @throws InvalidRequestException when the model has no chat template
+   */
+  public static ChatTemplate required(ModelFolder folder) {
+    return of(folder)
+        .orElseThrow(
+            () ->
+                new InvalidRequestException(
+                    "The model "
+                        + folder.displayName()
+                        + " has no chat template (no chat_template in tokenizer_config.json, no"
+                        + " chat_template.jinja), so it cannot take a list of messages; send the"
+                        + " prompt as text"));
+  }
+
+  /**
    * The template in a {@code tokenizer_config.json}: a string, or a list of named templates of
    * which the one named {@code default} is used; empty when there is none.
    *

@@ -32,7 +32,6 @@ public final class LogitsProcessor {
   private final int maxLength;
   private final int[] eos;
   private final List<List<Integer>> badWords;
-  private final int minTokensToKeep;
 
   /**
    * @param config the generation's parameters (validated)
@@ -48,10 +47,13 @@ public final class LogitsProcessor {
         config.badWordsIds().stream()
             .filter(words -> !(words.size() == 1 && config.eosTokenIds().contains(words.get(0))))
             .toList();
-    // transformers keeps one more than the EOS ids when sampling beams; hubbatch samples with
-    // one beam only, where it keeps 1.
-    this.minTokensToKeep = 1;
   }
+
+  /**
+   * What the warpers always keep: transformers keeps 1 when sampling with one beam, the only
+   * sampling hubbatch does (it keeps one more than the EOS ids only when sampling beams).
+   */
+  private static final int MIN_TOKENS_TO_KEEP = 1;
 
   /**
    * Processes one row of scores in place.
@@ -89,13 +91,13 @@ public final class LogitsProcessor {
         }
       }
       if (config.topK() != 0) {
-        topK(scores, config.topK(), minTokensToKeep);
+        topK(scores, config.topK(), MIN_TOKENS_TO_KEEP);
       }
       if (config.topP() < 1.0) {
-        topP(scores, config.topP(), minTokensToKeep);
+        topP(scores, config.topP(), MIN_TOKENS_TO_KEEP);
       }
       if (config.typicalP() < 1.0) {
-        typicalP(scores, config.typicalP(), minTokensToKeep);
+        typicalP(scores, config.typicalP(), MIN_TOKENS_TO_KEEP);
       }
     }
   }

@@ -126,6 +126,10 @@ class ChatTemplateTest {
 
   @Test
   void modelsWithoutTemplateHaveNone() {
-    assertTrue(ChatTemplate.of(ModelFolder.open(TinyModels.folder("tiny-gpt2"))).isEmpty());
+    ModelFolder gpt2 = ModelFolder.open(TinyModels.folder("tiny-gpt2"));
+    assertTrue(ChatTemplate.of(gpt2).isEmpty());
+    InvalidRequestException e =
+        assertThrows(InvalidRequestException.class, () -> ChatTemplate.required(gpt2));
+    assertTrue(e.getMessage().contains("has no chat template"), e.getMessage());
   }
 }
