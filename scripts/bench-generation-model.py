@@ -12,6 +12,8 @@ decodes, so any generated token is printable text.
 Not run by CI (the model is about 125 MB and is never committed). Optionally also writes the bench
 prompts: 96 JSON lines of 3 to about 200 words, each asking for exactly 32 new tokens.
 
+The transformers.js baseline on the same model and prompts: bench-generation-baseline.mjs.
+
 Usage: bench-generation-model.py OUT_DIR [--prompts samples/bench/generation-prompts.jsonl]
 """
 import json
