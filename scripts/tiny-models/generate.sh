@@ -19,4 +19,7 @@ mkdir -p "$out"
 cp "$here/expected.mjs" "$work/"
 (cd "$work" && node expected.mjs "$out")
 /usr/bin/python3 "$here/tiny_models.py" --check "$out"
+# The vision models (vision.sh runs these steps alone).
+/usr/bin/python3 "$here/vision.py" "$out" "$here/../../model/src/test/resources/images"
+cp "$here/vision.mjs" "$work/" && (cd "$work" && node vision.mjs "$out")
 du -sh "$out"
