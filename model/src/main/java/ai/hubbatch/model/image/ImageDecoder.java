@@ -152,15 +152,22 @@ public final class ImageDecoder {
     };
   }
 
-  /** A reader from the plugin ImageIO registered (TwelveMonkeys' find their JDK delegates then). */
+  /**
+   * A reader from the plugin as ImageIO registered it (TwelveMonkeys' plugins find their JDK
+   * delegates on registration). ImageIO scans the class path once, with whichever context class
+   * loader is current then; a plugin that scan missed (a runner's user-code class loader) is
+   * registered here.
+   */
   private static ImageReader registered(Class<? extends ImageReaderSpi> type) {
-    ImageReaderSpi provider = IIORegistry.getDefaultInstance().getServiceProviderByClass(type);
-    if (provider == null) {
-      throw new IllegalStateException(type.getName() + " is not registered with ImageIO");
-    }
+    IIORegistry registry = IIORegistry.getDefaultInstance();
+    ImageReaderSpi provider = registry.getServiceProviderByClass(type);
     try {
+      if (provider == null) {
+        registry.registerServiceProvider(type.getDeclaredConstructor().newInstance());
+        provider = registry.getServiceProviderByClass(type);
+      }
       return provider.createReaderInstance();
-    } catch (IOException e) {
+    } catch (IOException | ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create a reader of " + type.getName(), e);
     }
   }

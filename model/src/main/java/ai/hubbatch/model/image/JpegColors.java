@@ -66,7 +66,7 @@ final class JpegColors {
             rgb[out + 2] = (byte) clip(luma + CB_B[cb]);
           }
           case CMYK -> cmykToRgb(row[in], row[in + 1], row[in + 2], row[in + 3], rgb, out);
-          case YCCK -> {
+          default -> { // YCCK
             int luma = row[in];
             int cb = row[in + 1];
             int cr = row[in + 2];
