@@ -29,7 +29,10 @@ import java.util.Locale;
  *       16); {@code do_pad} pads a batch to its largest image, DETR with a {@code pixel_mask}.
  * </ul>
  *
- * <p>Missing keys take the defaults of transformers' class for the type. Immutable and thread-safe.
+ * <p>Missing keys take the defaults of transformers' class for the type. Steps this class does not
+ * implement ({@code do_flip_channel_order}, {@code do_convert_grayscale}, padding outside DETR and
+ * YOLOS) are refused with an {@link IllegalArgumentException} rather than skipped. Immutable and
+ * thread-safe.
  */
 public final class ImageProcessor {
 
@@ -109,6 +112,15 @@ public final class ImageProcessor {
                 .path("do_pad")
                 .asBoolean(config.path("pad_and_return_pixel_mask").asBoolean(true));
     padSize = config.hasNonNull("pad_size") ? size(config.get("pad_size"), null, true, null) : null;
+    // steps of other processors that this class does not take: refused, not silently skipped
+    for (String step : List.of("do_flip_channel_order", "do_convert_grayscale")) {
+      if (config.path(step).asBoolean(false)) {
+        throw new IllegalArgumentException(type + ": " + step + " is not supported");
+      }
+    }
+    if (!isDetection() && config.path("do_pad").asBoolean(false)) {
+      throw new IllegalArgumentException(type + ": do_pad is supported for DETR and YOLOS only");
+    }
   }
 
   /** The processor a {@code preprocessor_config.json} describes. */
@@ -156,7 +168,7 @@ public final class ImageProcessor {
       case "beit", "data2vecvision" -> Family.BEIT;
       case "convnext" -> Family.CONVNEXT;
       case "clip" -> Family.CLIP;
-      case "detr", "conditionaldetr" -> Family.DETR;
+      case "detr", "conditionaldetr", "deformabledetr", "deta" -> Family.DETR;
       case "yolos" -> Family.YOLOS;
       case "segformer" -> Family.SEGFORMER;
       default -> Family.OTHER;

@@ -129,6 +129,20 @@ class ImageProcessorTest {
     assertTrue(error.getMessage().contains("different sizes"), error.getMessage());
   }
 
+  @Test
+  void refusesStepsItDoesNotImplement() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ImageProcessor.fromConfig(
+                    Json.MAPPER
+                        .createObjectNode()
+                        .put("image_processor_type", "MobileViTImageProcessor")
+                        .put("do_flip_channel_order", true)));
+    assertTrue(error.getMessage().contains("do_flip_channel_order"), error.getMessage());
+  }
+
   private static ProcessedImage process(ImageProcessor processor, String sample) {
     return processor.process(ImageDecoder.defaults().decode(TestImages.sample(sample)));
   }
