@@ -27,7 +27,10 @@ public final class SemanticSegmentation {
   /**
    * The masks of one image.
    *
-   * @param logits {@code [labels, height, width]}, channel by channel
+   * @param logits {@code [labelCount, height, width]}, channel by channel
+   * @param labelCount the number of labels, the logits' first dimension
+   * @param height the logits' height (a quarter of the model's input for Segformer)
+   * @param width the logits' width
    * @param labels {@code id2label}
    * @param originalHeight the upright original image's height, the masks' height
    * @param originalWidth the upright original image's width, the masks' width
