@@ -7,8 +7,8 @@ Usage: make-sample-images.py   (from anywhere; paths are relative to the reposit
 One small image per decoder path the vision tasks must match Pillow on: JPEG baseline (4:2:0),
 4:4:4, progressive, gray, CMYK (Adobe transform 0), YCCK (Adobe transform 2), with an embedded ICC
 profile, with EXIF orientation 6; PNG RGB, RGBA, palette (with transparency), 8-bit gray, 16-bit
-gray; GIF (two frames: the first counts); BMP; TIFF LZW and deflate; WebP lossless and lossy. The
-pictures are ImageMagick's built-in ones (rose:, wizard:, logo:, granite:), written by ImageMagick
+gray, 16-bit RGB, gray with alpha, 1-bit; GIF (two frames: the first counts); BMP; TIFF LZW and
+deflate; WebP lossless and lossy. The pictures are ImageMagick's built-in ones (rose:, wizard:, logo:, granite:), written by ImageMagick
 or Pillow, so the script needs Debian's imagemagick and python3-pil; the build only reads the
 committed files. The ICC profile is Ghostscript's Adobe RGB one (libgs-common), a wide gamut
 profile, so a decoder that applies it is visibly off.
@@ -87,6 +87,11 @@ def main():
     # 16-bit gray up to 1023: Pillow opens it as mode I, and convert("RGB") clips at 255.
     ramp = (np.add.outer(np.arange(48), np.arange(64)) * 9).astype(np.uint16)
     Image.fromarray(ramp, "I;16").save(out("png-gray16.png"))
+
+    convert("rose:", "-depth", "16", "-strip", "-define", "png:exclude-chunks=date,time",
+            "PNG48:" + out("png-rgb16.png"))  # Pillow keeps each sample's high byte
+    wizard.convert("LA").save(out("png-gray-alpha.png"))
+    wizard.convert("1").save(out("png-bilevel.png"))
 
     # GIF: two frames, the second flipped; the first is the one decoded.
     frames = [rose.quantize(64), rose.transpose(Image.FLIP_LEFT_RIGHT).quantize(64)]
