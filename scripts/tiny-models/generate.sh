@@ -3,12 +3,14 @@
 # model/src/test/resources/tiny-models. Run by hand when the generator changes; the build only
 # reads the committed files.
 #
-# Usage: generate.sh [text|generation|all]   (default all)
+# Usage: generate.sh [text|generation|vision|all]   (default all)
 #   text        the encoder models of tiny_models.py (BERT, RoBERTa) and expected.mjs
 #   generation  the decoder and encoder-decoder models of generation.py, their expected values from
 #               transformers.js (generation.mjs, which also renders the chat templates and runs
 #               its logits processors into model/src/test/resources/generate/) and beam_reference.py
 #               (beam search into each expected.json, warpers into generate/warpers.json)
+#   vision      the image models of vision.py (ViT, ConvNeXt, DETR, Segformer, CLIP) with their
+#               Python (Pillow + torch) references, checked in transformers.js by vision.mjs
 # Each part rewrites only its own model folders.
 #
 # Needs Debian's python3-torch and python3-onnx (/usr/bin/python3) and Node.js with npm (for
@@ -40,5 +42,11 @@ if [[ $what == generation || $what == all ]]; then
   (cd "$work" && node generation.mjs "$out" "$work/stage" "$resources")
   /usr/bin/python3 "$here/generation.py" --check "$out" "$work/stage"
   /usr/bin/python3 "$here/beam_reference.py" "$out" "$work/stage" "$resources/warpers.json"
+fi
+
+if [[ $what == vision || $what == all ]]; then
+  /usr/bin/python3 "$here/vision.py" "$out" "$resources/../images"
+  cp "$here/vision.mjs" "$work/"
+  (cd "$work" && node vision.mjs "$out")
 fi
 du -sh "$out"
