@@ -48,7 +48,7 @@ stereo hello 48000 speech-48k-stereo.wav
 sox -D -n -r 16000 -c 1 -b 16 -e signed-integer "$out/silence-16k.wav" trim 0 1.5
 
 # Lossy formats through ffmpeg, without version strings in the files.
-enc() { ffmpeg -hide_banner -loglevel error -bitexact -i "$1" -map_metadata -1 "${@:3}" "$out/$2"; }
+enc() { ffmpeg -hide_banner -loglevel error -i "$1" -map_metadata -1 -fflags +bitexact -flags:a +bitexact "${@:3}" "$out/$2"; }
 sox -D "$work/cat.wav" -r 44100 -c 1 -b 16 "$work/cat44.wav"
 sox -D "$work/cat.wav" -r 48000 -c 1 -b 16 "$work/cat48.wav"
 enc "$work/cat44.wav" speech-44k1.mp3 -c:a libmp3lame -b:a 48k
@@ -84,5 +84,9 @@ for clip in "$out"/*; do
       if [ "$rate" != 16000 ]; then pcm "$clip" | gzip -9n > "$res/pcm/$name.native.f32.gz"; fi
       ;;
   esac
+done
+# What ffmpeg makes of the damaged files that still hold audio (it skips what it cannot decode).
+for name in truncated.flac garbage-frame.mp3 lying-header.wav; do
+  pcm "$bad/$name" -ar 16000 2>/dev/null | gzip -9n > "$res/pcm/bad-$name.16000.f32.gz"
 done
 du -sh "$out" "$res"
