@@ -27,7 +27,12 @@ final class AudioFixtures {
 
   /** What {@code ffmpeg -i pipe:0 -ac 1 [-ar 16000] -f f32le pipe:1} wrote for the clip. */
   static float[] reference(String clip, String rate) {
-    Path path = RESOURCES.resolve("pcm").resolve(clip + "." + rate + ".f32.gz");
+    return resource("pcm/" + clip + "." + rate + ".f32.gz");
+  }
+
+  /** A gzipped little-endian float32 array under the audio test resources. */
+  static float[] resource(String relative) {
+    Path path = RESOURCES.resolve(relative);
     try (InputStream in = new GZIPInputStream(Files.newInputStream(path))) {
       ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
       float[] samples = new float[bytes.remaining() / 4];
