@@ -4,11 +4,11 @@ package ai.hubbatch.model.tokenize;
  * transformers' {@code clean_up_tokenization}: removes the spaces that decoding puts before
  * punctuation and English contractions ({@code "paris ."} becomes {@code "paris."}).
  */
-final class CleanUp {
+public final class CleanUp {
 
   private CleanUp() {}
 
-  static String apply(String text) {
+  public static String apply(String text) {
     return text.replace(" .", ".")
         .replace(" ?", "?")
         .replace(" !", "!")
