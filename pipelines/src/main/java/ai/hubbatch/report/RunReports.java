@@ -283,15 +283,9 @@ public final class RunReports {
               Cell.number(file.errors()),
               file.path() == null
                   ? Cell.text("none: a record failed (--sagemaker-strict)")
-                  : Cell.code(relative(run.job().output(), file.path()))));
+                  : Cell.code(input.relativeName() + run.job().format().suffix())));
     }
     return rows;
-  }
-
-  private static String relative(String folder, String path) {
-    String normalised = folder.replaceFirst("^file:/+", "/");
-    int at = path.indexOf(normalised);
-    return at >= 0 ? path.substring(at + normalised.length()) : path;
   }
 
   private static Section throughput(FinishedRun run) {

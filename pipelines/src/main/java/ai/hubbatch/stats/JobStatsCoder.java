@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -32,10 +33,30 @@ final class JobStatsCoder extends CustomCoder<JobStats> {
   @Override
   public JobStats decode(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(VarIntCoder.of().decode(in));
-    try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+    try (ObjectInputStream objects = new ClassLoaderInput(new ByteArrayInputStream(bytes))) {
       return (JobStats) objects.readObject();
     } catch (ClassNotFoundException e) {
       throw new CoderException("JobStats from another hubbatch version", e);
+    }
+  }
+
+  /**
+   * Resolves classes through the loader of hubbatch's own classes, not the JVM's default: on a
+   * Flink or Spark worker hubbatch's jar sits in a job class loader of its own.
+   */
+  private static final class ClassLoaderInput extends ObjectInputStream {
+    ClassLoaderInput(InputStream in) throws IOException {
+      super(in);
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, JobStatsCoder.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc); // primitives and the JDK's own
+      }
     }
   }
 
