@@ -6,6 +6,7 @@ import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.EngineBench;
@@ -13,26 +14,41 @@ import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
+import ai.hubbatch.model.source.ModelFolder;
+import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobOptions;
 import ai.hubbatch.pipeline.JobRunner;
 import ai.hubbatch.pipeline.JobSummary;
 import ai.hubbatch.pipeline.LocalProgress;
+import ai.hubbatch.report.Block;
+import ai.hubbatch.report.FinishedRun;
+import ai.hubbatch.report.ReportFile;
+import ai.hubbatch.report.ReportPage;
+import ai.hubbatch.report.RunReport;
+import ai.hubbatch.report.RunReports;
+import ai.hubbatch.report.Section;
+import ai.hubbatch.stats.PeakMemory;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -55,9 +71,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
+  @Spec CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    Instant started = Instant.now();
     PipelineOptions options = JobOptions.parse(beamArgs);
     // The input and the model folder are local files.
     S3Connection.skipRegionLookup(options, beamArgs);
@@ -68,6 +87,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
     Path scratch = Files.createTempDirectory("hubbatch-bench");
     Path oneRecord = scratch.resolve("one-record.jsonl");
     Files.writeString(oneRecord, firstRecord(input) + "\n");
+    // The first job is what `hubbatch run` over the input does: its outputs and report stay.
+    Path output = Path.of(settings.output).toAbsolutePath().resolve(engine);
+    InferenceJob firstJob = job(input, output, spec, sizing);
     InferenceJob job = job(input, scratch.resolve("out"), spec, sizing);
     // A job's fixed cost (starting the pipeline, listing and finalizing files) is what this
     // one-record job takes; the full job's time less it is what its records cost.
@@ -77,9 +99,11 @@ public final class BenchEngineCommand implements Callable<Integer> {
     // The first run is what `hubbatch run` over the input does in a fresh JVM: it loads the
     // model and warms the JIT and the engine's allocator. Its peak memory is the job's; later
     // runs in this JVM only add to the heap a single job never grows.
-    JobSummary first = JobRunner.run(job, options, quiet);
+    JobSummary first = JobRunner.run(firstJob, options, quiet);
+    Instant firstFinished = Instant.now();
     double firstPrediction = (LocalProgress.firstBatchMillis() - jvmStart) / 1000.0;
-    double peakRss = PeakMemory.megabytes();
+    OptionalLong peakBytes = PeakMemory.bytes();
+    double peakRss = peakBytes.isPresent() ? peakBytes.getAsLong() / (1024.0 * 1024.0) : -1;
 
     LoadedModel model = SharedModels.get(spec);
     BatchLimits limits = sizing.resolve(model);
@@ -132,10 +156,62 @@ public final class BenchEngineCommand implements Callable<Integer> {
             peakRss,
             limits.maxItems(),
             limits.maxCost());
+    if (!settings.noReport) {
+      report(firstJob, options, first, started, firstFinished, result);
+    }
     System.out.println(Json.MAPPER.writeValueAsString(result));
     System.out.flush();
     deleteTree(scratch);
     return 0;
+  }
+
+  /** The first job's run report, with this engine's bench figures as a section of their own. */
+  private void report(
+      InferenceJob job,
+      PipelineOptions options,
+      JobSummary summary,
+      Instant started,
+      Instant finished,
+      EngineResult result)
+      throws IOException {
+    ModelFolder folder = ModelLocator.locate(modelFolder);
+    String weights =
+        EngineKind.parse(engine)
+            .weights(folder)
+            .map(path -> folder.path().relativize(path).toString())
+            .orElse(null);
+    FinishedRun run =
+        new FinishedRun(
+            "bench",
+            command.commandLine().getParseResult().originalArgs(),
+            System.getenv(),
+            job,
+            new FinishedRun.ModelInfo(folder.displayName(), null, weights),
+            options.getRunner().getSimpleName(),
+            started,
+            finished,
+            summary.failed() > 0 ? 1 : 0,
+            summary);
+    List<Block.Fact> figures = new ArrayList<>();
+    Json.MAPPER
+        .valueToTree(result)
+        .fields()
+        .forEachRemaining(
+            field -> figures.add(new Block.Fact(field.getKey(), field.getValue().asText(), false)));
+    RunReport report =
+        RunReports.build(run)
+            .withSection(
+                new Section(
+                    "bench",
+                    "Bench figures",
+                    List.of(
+                        new Block.Note(
+                            "This engine's figures from hubbatch bench (see docs/throughput.md):"
+                                + " the sections above describe its first job, a fresh JVM's run"
+                                + " of the pipeline over the input."),
+                        new Block.Facts(figures))));
+    System.err.println(
+        "hubbatch bench: run report " + ReportFile.write(job.output(), ReportPage.render(report)));
   }
 
   private InferenceJob job(Path input, Path output, ModelSpec spec, BatchSizing sizing) {

@@ -27,6 +27,17 @@ public final class BenchSettings {
       description = "Measured runs of each kind; the fastest counts (default ${DEFAULT-VALUE}).")
   int repeats;
 
+  @Option(
+      names = "--output",
+      defaultValue = "out/bench/",
+      description =
+          "Where each engine's first job (the one a user's run is) leaves its outputs and run"
+              + " report, in a folder named after the engine (default ${DEFAULT-VALUE}).")
+  String output;
+
+  @Option(names = "--no-report", description = "Write no run report for the engines' jobs.")
+  boolean noReport;
+
   @Mixin BatchOptions batch = new BatchOptions();
 
   BatchSizing sizing() {
@@ -43,6 +54,10 @@ public final class BenchSettings {
     args.add("--input=" + input);
     args.add("--sort-buffer=" + sortBuffer);
     args.add("--repeats=" + repeats);
+    args.add("--output=" + output);
+    if (noReport) {
+      args.add("--no-report");
+    }
     args.addAll(batch.asArguments());
     return args;
   }

@@ -143,6 +143,8 @@ class RunCommand implements Callable<Integer> {
 
   @Mixin InferenceOptions inference;
 
+  @Mixin ReportOptions report;
+
   @Option(
       names = "--sort-buffer",
       defaultValue = "1024",
@@ -193,6 +195,12 @@ class RunCommand implements Callable<Integer> {
             : "sized for each worker's device (logged when the model loads)");
     JobSummary summary = JobRunner.run(job, options, err);
     summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
+    int code = exitCode(summary, err);
+    report.write(job, located, options, summary, code, err);
+    return code;
+  }
+
+  private static int exitCode(JobSummary summary, PrintStream err) {
     if (summary.state() != PipelineResult.State.DONE) {
       return Main.JOB_FAILED;
     }

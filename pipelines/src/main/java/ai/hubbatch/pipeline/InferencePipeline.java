@@ -8,6 +8,7 @@ import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.model.task.OutputColumn;
 import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
+import ai.hubbatch.stats.JobStatsFile;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -15,10 +16,13 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The batch-inference pipeline: list inputs, read records, predict in batches, write one output per
- * input and one errors file.
+ * input and one errors file, and merge the predict step's statistics into one file ({@link
+ * #statsFile}) for the run report.
  *
  * <pre>{@code
  * ResultsIO.Write write = InferencePipeline.build(pipeline, job);
@@ -54,12 +58,28 @@ public final class InferencePipeline {
       // has nothing to spread, and the shuffle would only delay its first record.
       inputs = inputs.apply("SpreadFiles", Reshuffle.viaRandomKey());
     }
-    inputs
-        .apply("Read", read(job))
-        .apply("Predict", ParDo.of(new PredictFn(job)))
-        .setCoder(ResultRecord.Coder.of())
-        .apply("Write", write);
+    PCollectionTuple predicted =
+        inputs
+            .apply("Read", read(job))
+            .apply(
+                "Predict",
+                ParDo.of(new PredictFn(job))
+                    .withOutputTags(PredictFn.RESULTS, TupleTagList.of(PredictFn.STATS)));
+    predicted.get(PredictFn.RESULTS).setCoder(ResultRecord.Coder.of()).apply("Write", write);
+    predicted
+        .get(PredictFn.STATS)
+        .setCoder(JobStatsFile.coder())
+        .apply("Stats", JobStatsFile.write(statsFile(write)));
     return write;
+  }
+
+  /**
+   * Where the job leaves its merged {@link ai.hubbatch.stats.JobStats}: in the sink's temporary
+   * folder, so the sink's clean-up removes it. Read it after the pipeline finished and before
+   * {@link ResultsIO.Write#cleanUp()}.
+   */
+  public static String statsFile(ResultsIO.Write write) {
+    return write.tempDirectory() + "stats";
   }
 
   /** The reader for the job's split type, compression, payload limit and content type. */

@@ -1,6 +1,8 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.ResultsIO;
+import ai.hubbatch.stats.JobStats;
+import ai.hubbatch.stats.JobStatsFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -30,11 +32,13 @@ public final class JobRunner {
       result.waitUntilFinish();
       double seconds = (System.nanoTime() - start) / 1e9;
       PipelineResult.State state = result.getState();
+      boolean done = state == PipelineResult.State.DONE;
       return JobSummary.of(
           state,
           seconds,
-          state == PipelineResult.State.DONE ? write.writtenFiles() : List.of(),
-          JobMetrics.of(result));
+          done ? write.writtenFiles() : List.of(),
+          JobMetrics.of(result),
+          done ? JobStatsFile.read(InferencePipeline.statsFile(write)) : new JobStats());
     } finally {
       write.cleanUp();
     }

@@ -1,6 +1,7 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.WrittenFile;
+import ai.hubbatch.stats.JobStats;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import org.apache.beam.sdk.PipelineResult;
  * @param failed records in the errors file
  * @param objectsFailed inputs that got no output because a record failed (SageMaker's rule)
  * @param metrics the job's Beam metrics
+ * @param written what was written for each input, in input order (empty if the job failed)
+ * @param stats the predict step's statistics, merged over the job (empty if the job failed)
  */
 public record JobSummary(
     PipelineResult.State state,
@@ -24,11 +27,21 @@ public record JobSummary(
     long outputs,
     long failed,
     long objectsFailed,
-    JobMetrics metrics) {
+    JobMetrics metrics,
+    List<WrittenFile> written,
+    JobStats stats) {
+
+  public JobSummary {
+    written = List.copyOf(written);
+  }
 
   /** The summary of a finished pipeline from what it wrote (empty if it failed). */
   public static JobSummary of(
-      PipelineResult.State state, double seconds, List<WrittenFile> written, JobMetrics metrics) {
+      PipelineResult.State state,
+      double seconds,
+      List<WrittenFile> written,
+      JobMetrics metrics,
+      JobStats stats) {
     long outputs = 0;
     long failed = 0;
     long withheld = 0;
@@ -37,7 +50,7 @@ public record JobSummary(
       failed += file.errors();
       withheld += file.path() == null ? 1 : 0;
     }
-    return new JobSummary(state, seconds, outputs, failed, withheld, metrics);
+    return new JobSummary(state, seconds, outputs, failed, withheld, metrics, written, stats);
   }
 
   /** Records read (blank lines excluded): each got an output or an error. */

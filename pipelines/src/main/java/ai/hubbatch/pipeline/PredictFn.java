@@ -3,7 +3,6 @@ package ai.hubbatch.pipeline;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
 import ai.hubbatch.model.batch.BatchLimits;
-import ai.hubbatch.model.batch.BatchReport;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.LoadedModel;
@@ -12,16 +11,15 @@ import ai.hubbatch.model.inference.Outcome;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.model.inference.SharedModels;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
+import ai.hubbatch.stats.JobStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The model is loaded once per JVM ({@link SharedModels}); each DoFn instance, which Beam uses
  * from one thread at a time, holds its own predictor.
+ *
+ * <p>Outputs: the results ({@link #RESULTS}, the main output) and, at the end of each bundle that
+ * answered records, that bundle's {@link JobStats} ({@link #STATS}), which {@link PredictMetrics}
+ * keeps alongside the Beam metrics.
  */
 final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
@@ -44,36 +46,16 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   /** Models whose batch limits this JVM has logged: once per JVM, not per DoFn instance. */
   private static final Set<ModelSpec> LOGGED = ConcurrentHashMap.newKeySet();
 
+  /** The predictions, one per record. */
+  static final TupleTag<ResultRecord> RESULTS = new TupleTag<>() {};
+
+  /** Each bundle's statistics, for the run report. */
+  static final TupleTag<JobStats> STATS = new TupleTag<>() {};
+
   private final InferenceJob job;
   private final RecordMapping mapping;
 
-  private final Counter out =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_OUT);
-  private final Counter failed =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.RECORDS_FAILED);
-  private final Counter inferences =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.NUM_INFERENCES);
-  private final Counter batches =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCHES);
-  private final Counter failedBatches =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.FAILED_BATCHES);
-  private final Counter realTokens =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.REAL_TOKENS);
-  private final Counter paddedTokens =
-      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.PADDED_TOKENS);
-  private final Distribution batchSize =
-      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_SIZE);
-  private final Distribution batchTokens =
-      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDED_TOKENS);
-  private final Distribution latency =
-      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_LATENCY);
-  private final Distribution paddingEfficiency =
-      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDING_EFFICIENCY);
-  private final Distribution loadLatency =
-      Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
-
-  /** Models whose load time this JVM reported: once per load, however many DoFns share it. */
-  private static final Set<LoadedModel> LOADS_REPORTED = ConcurrentHashMap.newKeySet();
+  private final PredictMetrics metrics = new PredictMetrics();
 
   private transient LoadedModel model;
   private transient BatchPredictor predictor;
@@ -92,17 +74,14 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     if (LOGGED.add(job.model())) {
       LOG.info("{}", job.sizing().describe(model));
     }
-    predictor = model.newPredictor(limits, this::record);
+    predictor = model.newPredictor(limits, metrics::batch);
     held = new ArrayList<>();
     pending = new ArrayList<>();
   }
 
   @StartBundle
   public void startBundle() {
-    // Metrics count only inside a bundle (not in @Setup, where the model loads).
-    if (LOADS_REPORTED.add(model)) {
-      loadLatency.update(model.loadMillis());
-    }
+    metrics.startBundle(model);
   }
 
   @ProcessElement
@@ -128,6 +107,10 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   @FinishBundle
   public void finishBundle(FinishBundleContext context) {
     flush(result -> context.output(result, Instant.now(), GlobalWindow.INSTANCE));
+    JobStats stats = metrics.finishBundle();
+    if (stats != null) {
+      context.output(STATS, stats, Instant.now(), GlobalWindow.INSTANCE);
+    }
   }
 
   @Teardown
@@ -162,31 +145,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   }
 
   private void emit(ResultRecord result, Consumer<ResultRecord> receiver) {
-    if (result.isError()) {
-      failed.inc();
-      LocalProgress.failed(1);
-    } else {
-      out.inc();
-    }
-    LocalProgress.done(1);
+    metrics.result(result.isError());
     receiver.accept(result);
-  }
-
-  private void record(BatchReport report) {
-    batches.inc();
-    if (report.failed()) {
-      failedBatches.inc();
-      return;
-    }
-    inferences.inc(report.items());
-    realTokens.inc(report.realCost());
-    paddedTokens.inc(report.paddedCost());
-    LocalProgress.tokens(report.realCost(), report.paddedCost());
-    batchSize.update(report.items());
-    batchTokens.update(report.paddedCost());
-    if (report.paddedCost() > 0) {
-      paddingEfficiency.update(1000L * report.realCost() / report.paddedCost());
-    }
-    latency.update(report.nanos() / 1000);
   }
 }

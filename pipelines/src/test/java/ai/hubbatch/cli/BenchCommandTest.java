@@ -49,10 +49,17 @@ class BenchCommandTest {
             "--batch-size",
             "8",
             "--json",
-            json.toString());
+            json.toString(),
+            "--output",
+            dir.resolve("bench-out").toString());
 
     assertEquals(0, result.code(), result.err());
     assertTrue(result.out().contains("steady/ceil"), result.out());
+    // The first job, a user's run over the input, leaves its outputs and run report.
+    Path first = dir.resolve("bench-out/OnnxRuntime");
+    assertEquals(40, Files.readAllLines(first.resolve("mixed.jsonl.out")).size());
+    String report = Files.readString(first.resolve("_report.html"));
+    assertTrue(report.contains("id=\"bench\""), "no bench section in the run report");
     JsonNode engine = new ObjectMapper().readTree(json.toFile()).get("engines").get(0);
     assertEquals("OnnxRuntime", engine.get("engine").asText());
     assertEquals(40, engine.get("records").asLong());

@@ -138,6 +138,10 @@ class TransformCommandTest {
     assertEmbedding(
         "d", values(s3.getText("jobs", "out/2024/more.jsonl.gz.out")).get(0).get("embeddings"));
     assertEquals("", s3.getText("jobs", "out/_errors.jsonl"));
+    // The run report goes to S3 too, without the credentials the command line gave.
+    String report = s3.getText("jobs", "out/_report.html");
+    assertTrue(report.contains("--awsCredentialsProvider=***"), report);
+    assertFalse(report.contains(S3Fixture.SECRET_KEY), report);
 
     // AssembleWith Line + JoinSource Input: one joined line per record, keys in byte order.
     CliRun joined =
@@ -252,7 +256,7 @@ class TransformCommandTest {
     assertTrue(
         strict.err().contains("2 input(s) had failed records and got no output"), strict.err());
     assertEquals(
-        List.of("mixed-out/_errors.jsonl", "mixed-out/good.jsonl.out"),
+        List.of("mixed-out/_errors.jsonl", "mixed-out/_report.html", "mixed-out/good.jsonl.out"),
         s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/")).toList(),
         "the earlier run's outputs of failed objects are gone, nothing temporary is left");
   }
@@ -267,7 +271,7 @@ class TransformCommandTest {
             .replace("S3Prefix", "ManifestFile");
     assertEquals(0, transform(manifest).code());
     assertEquals(
-        List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"),
+        List.of("m-out/_errors.jsonl", "m-out/_report.html", "m-out/one.jsonl.out"),
         s3.keys("jobs").stream().filter(k -> k.startsWith("m-out/")).toList());
 
     CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"KmsKeyId\":\"k\"", ""));

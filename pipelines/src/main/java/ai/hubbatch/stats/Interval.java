@@ -1,0 +1,92 @@
+package ai.hubbatch.stats;
+
+import java.io.Serializable;
+
+/**
+ * What happened in one time interval of a job: records answered and engine calls finished in it.
+ * Mutable only inside this package, while {@link JobStats} accumulates.
+ */
+public final class Interval implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private long records;
+  private long errors;
+  private long batches;
+  private long failedBatches;
+  private long sequences;
+  private long realTokens;
+  private long paddedTokens;
+
+  Interval() {}
+
+  /** Records answered (outputs and errors). */
+  public long records() {
+    return records;
+  }
+
+  /** Records that failed. */
+  public long errors() {
+    return errors;
+  }
+
+  /** Engine calls that finished, failed ones included. */
+  public long batches() {
+    return batches;
+  }
+
+  /** Engine calls that failed and were split to find the failing record. */
+  public long failedBatches() {
+    return failedBatches;
+  }
+
+  /** Sequences those calls ran. */
+  public long sequences() {
+    return sequences;
+  }
+
+  /** Tokens they ran, before padding. */
+  public long realTokens() {
+    return realTokens;
+  }
+
+  /** Tokens they computed over, padding included. */
+  public long paddedTokens() {
+    return paddedTokens;
+  }
+
+  void addResult(boolean failed) {
+    records++;
+    if (failed) {
+      errors++;
+    }
+  }
+
+  void addBatch(int items, long real, long padded) {
+    batches++;
+    sequences += items;
+    realTokens += real;
+    paddedTokens += padded;
+  }
+
+  void addFailedBatch() {
+    batches++;
+    failedBatches++;
+  }
+
+  void add(Interval other) {
+    records += other.records;
+    errors += other.errors;
+    batches += other.batches;
+    failedBatches += other.failedBatches;
+    sequences += other.sequences;
+    realTokens += other.realTokens;
+    paddedTokens += other.paddedTokens;
+  }
+
+  Interval copy() {
+    Interval copy = new Interval();
+    copy.add(this);
+    return copy;
+  }
+}
