@@ -1,6 +1,7 @@
 package ai.hubbatch.model.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.TinyModels;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tasks end to end on the tiny models, on both engines, through the shared batching path: each
@@ -251,5 +253,24 @@ class TextTasksTest {
         "fill-mask expects \"inputs\" to be a string or a list of strings, got an "
             + "object with keys question",
         outcomes.get(2).error());
+  }
+
+  /** The README's promise, which the encoder tasks broke: an unknown parameter is an error. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sentence-embeddings", "feature-extraction"})
+  void encoderTasksRefuseUnknownParameters(String task) throws Exception {
+    List<Outcome> outcomes =
+        TinyModels.outcomes(
+            "tiny-bert-mlm",
+            task,
+            "onnxruntime",
+            "{\"inputs\":\"a sentence\",\"parameters\":{\"normalize_embeddings\":true}}",
+            "{\"inputs\":\"a sentence\",\"parameters\":{\"truncation\":true}}");
+    assertEquals(
+        task
+            + " does not take the parameter \"normalize_embeddings\"; it takes [batch_size,"
+            + " num_workers, padding, truncation]",
+        outcomes.get(0).error());
+    assertNull(outcomes.get(1).error(), "the pipeline-call arguments every task takes");
   }
 }
