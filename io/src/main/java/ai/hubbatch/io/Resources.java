@@ -75,6 +75,27 @@ final class Resources {
     return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
   }
 
+  /**
+   * A file's size in bytes.
+   *
+   * @throws java.io.FileNotFoundException if it does not exist
+   */
+  static long size(ResourceId file) throws IOException {
+    return FileSystems.matchSingleFileSpec(file.toString()).sizeBytes();
+  }
+
+  /** Deletes a local folder if it is empty; object stores have no folders to delete. */
+  static void deleteIfEmptyFolder(String folder) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(folder, true);
+    if (dir.getScheme().equals("file")) {
+      try {
+        Files.deleteIfExists(Paths.get(dir.toString()));
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // Another job's temporary files.
+      }
+    }
+  }
+
   /** Deletes a folder and everything below it; a missing folder is fine. */
   static void deleteTree(String folder) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(folder, true);

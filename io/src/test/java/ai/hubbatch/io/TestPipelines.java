@@ -22,4 +22,20 @@ public final class TestPipelines {
       throw new AssertionError("Pipeline ended " + state);
     }
   }
+
+  /**
+   * Waits until the DirectRunner's worker threads have ended. When a pipeline fails, the
+   * DirectRunner reports it at once but lets bundles already running finish; a test that inspects
+   * or writes the same files next waits for them first, as a new process would find them gone.
+   */
+  public static void awaitWorkersGone() throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().startsWith("direct-runner-worker"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("The DirectRunner's workers are still running after 2 minutes");
+      }
+      Thread.sleep(20);
+    }
+  }
 }

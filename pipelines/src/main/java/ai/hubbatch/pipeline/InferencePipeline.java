@@ -21,7 +21,8 @@ import org.apache.beam.sdk.values.PCollection;
  * input and one errors file.
  *
  * <pre>{@code
- * ResultsIO.Write write = InferencePipeline.build(pipeline, job);
+ * ResultsIO.Write write = InferencePipeline.sink(job);
+ * InferencePipeline.build(pipeline, job, write);
  * pipeline.run().waitUntilFinish();
  * write.cleanUp();
  * }</pre>
@@ -30,26 +31,29 @@ public final class InferencePipeline {
 
   private InferencePipeline() {}
 
-  /**
-   * Adds the job's steps to the pipeline.
-   *
-   * @return the sink, whose {@link ResultsIO.Write#cleanUp()} removes temporary files once the
-   *     pipeline has finished
-   */
-  public static ResultsIO.Write build(Pipeline pipeline, InferenceJob job) {
+  /** The job's sink, before its job id, digest and complete inputs are set ({@link JobRunner}). */
+  public static ResultsIO.Write sink(InferenceJob job) {
     TransformSettings transform = job.transform();
-    ResultsIO.Write write =
-        ResultsIO.write()
-            .to(job.output())
-            .withInputs(job.inputs())
-            .withFormat(job.format())
-            .withParquetColumns(columns(job.model().task()))
-            .withAssembleWith(transform.assembleWith())
-            .withAllOrNothing(transform.allOrNothing());
+    return ResultsIO.write()
+        .to(job.output())
+        .withInputs(job.inputs())
+        .withFormat(job.format())
+        .withParquetColumns(columns(job.model().task()))
+        .withAssembleWith(transform.assembleWith())
+        .withAllOrNothing(transform.allOrNothing())
+        .withJobDigest(job.digest());
+  }
+
+  /**
+   * Adds the job's steps to the pipeline: the inputs the sink has still to write ({@link
+   * ResultsIO.Write#pending()}) are read, scored and written; complete ones are not read at all.
+   */
+  public static void build(Pipeline pipeline, InferenceJob job, ResultsIO.Write write) {
+    List<InputFile> pending = write.pending();
     PCollection<InputFile> inputs =
         pipeline.apply(
-            "ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)));
-    if (job.inputs().size() > 1) {
+            "ListInputs", Create.of(pending).withCoder(SerializableCoder.of(InputFile.class)));
+    if (pending.size() > 1) {
       // One file per worker bundle, so files are read and scored in parallel. A single file
       // has nothing to spread, and the shuffle would only delay its first record.
       inputs = inputs.apply("SpreadFiles", Reshuffle.viaRandomKey());
@@ -59,7 +63,6 @@ public final class InferencePipeline {
         .apply("Predict", ParDo.of(new PredictFn(job)))
         .setCoder(ResultRecord.Coder.of())
         .apply("Write", write);
-    return write;
   }
 
   /** The reader for the job's split type, compression, payload limit and content type. */

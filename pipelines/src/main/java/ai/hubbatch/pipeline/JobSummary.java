@@ -17,6 +17,9 @@ import org.apache.beam.sdk.PipelineResult;
  * @param failed records in the errors file
  * @param objectsFailed inputs that got no output because a record failed (SageMaker's rule)
  * @param metrics the job's Beam metrics
+ * @param resumedInputs inputs an earlier job had completed, skipped by {@code --resume}; their
+ *     records are counted above, as the output folder holds them
+ * @param resumedRecords the records of those inputs
  */
 public record JobSummary(
     PipelineResult.State state,
@@ -24,11 +27,22 @@ public record JobSummary(
     long outputs,
     long failed,
     long objectsFailed,
-    JobMetrics metrics) {
+    JobMetrics metrics,
+    int resumedInputs,
+    long resumedRecords) {
 
-  /** The summary of a finished pipeline from what it wrote (empty if it failed). */
+  /**
+   * The summary of a finished pipeline from what it wrote (empty if it failed).
+   *
+   * @param written every input's outcome, complete inputs skipped by {@code --resume} included
+   * @param resumed the complete inputs that were skipped
+   */
   public static JobSummary of(
-      PipelineResult.State state, double seconds, List<WrittenFile> written, JobMetrics metrics) {
+      PipelineResult.State state,
+      double seconds,
+      List<WrittenFile> written,
+      List<WrittenFile> resumed,
+      JobMetrics metrics) {
     long outputs = 0;
     long failed = 0;
     long withheld = 0;
@@ -37,7 +51,12 @@ public record JobSummary(
       failed += file.errors();
       withheld += file.path() == null ? 1 : 0;
     }
-    return new JobSummary(state, seconds, outputs, failed, withheld, metrics);
+    long resumedRecords = 0;
+    for (WrittenFile file : resumed) {
+      resumedRecords += file.outputs() + file.errors();
+    }
+    return new JobSummary(
+        state, seconds, outputs, failed, withheld, metrics, resumed.size(), resumedRecords);
   }
 
   /** Records read (blank lines excluded): each got an output or an error. */
@@ -53,8 +72,9 @@ public record JobSummary(
     return metrics.paddingEfficiency();
   }
 
+  /** Records this run read per second: those of resumed inputs were not read again. */
   public double recordsPerSecond() {
-    return seconds <= 0 ? 0 : read() / seconds;
+    return seconds <= 0 ? 0 : (read() - resumedRecords) / seconds;
   }
 
   public double tokensPerSecond() {
@@ -71,6 +91,13 @@ public record JobSummary(
         metrics.blankLines() > 0
             ? String.format(Locale.ROOT, " (blank lines skipped: %,d)", metrics.blankLines())
             : "");
+    if (resumedInputs > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  resumed        %,d input(s) already complete, %,d records not read again%n",
+          resumedInputs,
+          resumedRecords);
+    }
     out.printf(Locale.ROOT, "  outputs        %,d%n", outputs);
     out.printf(
         Locale.ROOT,

@@ -99,6 +99,13 @@ class TransformCommandTest {
     }
   }
 
+  /** The keys below a prefix, hubbatch's bookkeeping left out. */
+  static List<String> visible(List<String> keys, String prefix) {
+    return keys.stream()
+        .filter(k -> k.startsWith(prefix) && !k.startsWith(prefix + ".hubbatch/"))
+        .toList();
+  }
+
   static List<JsonNode> values(String concatenated) throws Exception {
     List<JsonNode> values = new ArrayList<>();
     try (var it = Json.MAPPER.readerFor(JsonNode.class).readValues(concatenated)) {
@@ -253,8 +260,15 @@ class TransformCommandTest {
         strict.err().contains("2 input(s) had failed records and got no output"), strict.err());
     assertEquals(
         List.of("mixed-out/_errors.jsonl", "mixed-out/good.jsonl.out"),
-        s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/")).toList(),
-        "the earlier run's outputs of failed objects are gone, nothing temporary is left");
+        visible(s3.keys("jobs"), "mixed-out/"),
+        "the earlier run's outputs of failed objects are gone");
+    assertEquals(
+        List.of(
+            "mixed-out/.hubbatch/done/bad.jsonl.jsonl",
+            "mixed-out/.hubbatch/done/broken.jsonl.gz.jsonl",
+            "mixed-out/.hubbatch/done/good.jsonl.jsonl"),
+        s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/.hubbatch/")).toList(),
+        "a commit record per input; nothing temporary is left, and no lock");
   }
 
   @Test
@@ -267,13 +281,13 @@ class TransformCommandTest {
             .replace("S3Prefix", "ManifestFile");
     assertEquals(0, transform(manifest).code());
     assertEquals(
-        List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"),
-        s3.keys("jobs").stream().filter(k -> k.startsWith("m-out/")).toList());
+        List.of("m-out/_errors.jsonl", "m-out/one.jsonl.out"), visible(s3.keys("jobs"), "m-out/"));
 
-    CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"KmsKeyId\":\"k\"", ""));
+    CliRun unknown =
+        transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"OutputPrefix\":\"k\"", ""));
     assertEquals(2, unknown.code());
     assertTrue(
-        unknown.err().contains("hubbatch does not support KmsKeyId in TransformOutput"),
+        unknown.err().contains("hubbatch does not support OutputPrefix in TransformOutput"),
         unknown.err());
     CliRun env =
         transform(
