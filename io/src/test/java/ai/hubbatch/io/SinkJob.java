@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 
 /**
@@ -51,6 +54,13 @@ final class SinkJob {
    * @throws org.apache.beam.sdk.Pipeline.PipelineExecutionException if the pipeline failed
    */
   static void run(String folder, String run, boolean resume) throws IOException {
+    run(folder, run, resume, TestPipeline.testingPipelineOptions());
+  }
+
+  /** {@link #run(String, String, boolean)} with these options (an S3 endpoint, say). */
+  static void run(String folder, String run, boolean resume, PipelineOptions options)
+      throws IOException {
+    FileSystems.setDefaultPipelineOptions(options);
     OutputFolder output = OutputFolder.at(folder);
     List<WrittenFile> complete =
         resume ? output.complete(INPUTS, run, OutputFormat.JSONL) : List.of();
@@ -66,7 +76,7 @@ final class SinkJob {
             .withComplete(complete);
     Set<Integer> pending = new HashSet<>();
     write.pending().forEach(input -> pending.add(input.index()));
-    Pipeline pipeline = TestPipelines.create();
+    Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply(
             Create.of(results(run).stream().filter(r -> pending.contains(r.file())).toList())
