@@ -91,11 +91,27 @@ class ResultsIOTest {
             "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not"
                 + " JSON\",\"record\":\"{oops\"}"),
         Files.readAllLines(out.resolve("_errors.jsonl")));
-    try (Stream<Path> files = Files.list(out)) {
-      assertFalse(
-          files.anyMatch(f -> f.getFileName().toString().startsWith(".hubbatch-tmp")),
-          "temporary files are cleaned up");
+    assertFalse(Files.exists(out.resolve(".hubbatch/tmp")), "temporary files are cleaned up");
+    try (Stream<Path> files = Files.walk(out.resolve(".hubbatch/done"))) {
+      assertEquals(
+          List.of("a.jsonl.jsonl", "empty.jsonl.jsonl", "sub/b.jsonl.jsonl"),
+          files
+              .filter(Files::isRegularFile)
+              .map(f -> out.resolve(".hubbatch/done").relativize(f).toString())
+              .sorted()
+              .toList(),
+          "a commit record per input");
     }
+    assertEquals(
+        "{\"hubbatch\":1,\"name\":\"sub/b.jsonl\",\"source\":\"/data/sub/b.jsonl\","
+            + "\"sourceVersion\":null,\"job\":\"\",\"output\":\"sub/b.jsonl.out\","
+            + "\"outputBytes\":"
+            + Files.size(out.resolve("sub/b.jsonl.out"))
+            + ",\"outputs\":2,\"errors\":1}\n"
+            + "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not JSON\","
+            + "\"record\":\"{oops\"}\n",
+        Files.readString(out.resolve(".hubbatch/done/sub/b.jsonl.jsonl")),
+        "the header, then the input's failed records as in _errors.jsonl");
   }
 
   @Test
