@@ -64,9 +64,8 @@ final class Resources {
 
   /** Deletes a file if it exists. */
   static void deleteIfExists(ResourceId file) throws IOException {
-    if (exists(file)) {
-      FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-    }
+    // Beam looks each file up before it deletes with this option: one request, not two.
+    FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
   static boolean exists(ResourceId file) throws IOException {

@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.UUID;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
@@ -42,12 +40,12 @@ import org.apache.beam.sdk.values.PCollectionList;
 
 /**
  * Writes each input file's results to its own output file, in input order, commits each input with
- * a record of what it holds, and gathers every error into one errors file, following the protocol
- * of {@link OutputFolder}.
+ * a record of what it holds as soon as its results are all in, and gathers every error into one
+ * errors file, following the protocol of {@link OutputFolder}.
  *
  * <pre>{@code
  * ResultsIO.Write write = ResultsIO.write().to("out/").withInputs(files);
- * results.apply(write);
+ * results.apply(write);   // each input's results, then ResultRecord.end(input), in one bundle
  * pipeline.run().waitUntilFinish();
  * write.cleanUp();
  * }</pre>
@@ -61,11 +59,18 @@ import org.apache.beam.sdk.values.PCollectionList;
  * output at all, as in SageMaker. Inputs named in {@link Write#withComplete} were committed by an
  * earlier job and are left as they are ({@code --resume}); their records must not be in the input.
  *
- * <p>How it works on any runner, with bounded memory: results are grouped into chunks of
- * consecutive lines of one file; each chunk is sorted and written as a part file; then each input's
- * parts are streamed, in order, into a temporary output and its commit record, which are moved into
- * place as the protocol says. Every step can run again (runners retry bundles) and writes the same
- * bytes. The last step writes the errors file from the commit records.
+ * <p>What the sink needs of its input: each input's results, in any order, followed by the input's
+ * end marker ({@link ResultRecord#end}), all within one bundle, as {@link
+ * RecordsIO.Read#withEndMarkers()} and DoFns that pass markers on after their input's results
+ * produce them. The sink then commits each input when its end arrives, without waiting for the
+ * others: a job stopped at 90% keeps the inputs it finished, on every runner, where a shuffle
+ * before the write would commit nothing until every input was read.
+ *
+ * <p>How it works, with bounded memory: an input's results are appended, as they come, to part
+ * files of consecutive records (chunks); at its end each chunk is sorted and streamed, in order,
+ * into a temporary output and commit record, which are moved into place as the protocol says. A
+ * retried bundle writes new part files and commits the same bytes again. The last step, after every
+ * commit, writes the errors file from the commit records.
  *
  * <p>What was written, per input, comes back two ways: as the transform's output ({@link
  * WrittenFile}s, this job's inputs), and, for the program that ran the pipeline, from {@link
@@ -365,35 +370,12 @@ public final class ResultsIO {
       if (settings.inputs() == null) {
         throw new IllegalArgumentException("ResultsIO.write() needs withInputs(files)");
       }
-      KvCoder<Integer, Part> partCoder =
-          KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Part.class));
-
-      PCollection<KV<Integer, Part>> parts =
+      PCollection<WrittenFile> written =
           results
-              .apply("KeyByChunk", ParDo.of(new KeyByChunkFn(chunkRecords)))
-              .setCoder(
-                  KvCoder.of(
-                      KvCoder.of(VarIntCoder.of(), VarLongCoder.of()), ResultRecord.Coder.of()))
-              .apply("GroupChunks", GroupByKey.create())
-              .apply("WriteParts", ParDo.of(new WritePartFn(settings)))
-              .setCoder(partCoder);
-      // Every input this job writes gets an output, even one with no records: a marker per input.
-      List<KV<Integer, Part>> markers = new ArrayList<>();
-      for (InputFile input : settings.pending()) {
-        markers.add(KV.of(input.index(), Part.MARKER));
-      }
-      PCollection<KV<Integer, Part>> everyInput =
-          results.getPipeline().apply("Inputs", Create.of(markers).withCoder(partCoder));
-
+              .apply("CommitInputs", ParDo.of(new CommitInputsFn(settings, chunkRecords)))
+              .setCoder(SerializableCoder.of(WrittenFile.class));
       KvCoder<Integer, WrittenFile> reportCoder =
           KvCoder.of(VarIntCoder.of(), SerializableCoder.of(WrittenFile.class));
-      PCollection<WrittenFile> written =
-          PCollectionList.of(parts)
-              .and(everyInput)
-              .apply("AllParts", Flatten.pCollections())
-              .apply("GroupByInput", GroupByKey.create())
-              .apply("CommitInputs", ParDo.of(new CommitInputFn(settings)))
-              .setCoder(SerializableCoder.of(WrittenFile.class));
       // Every input's outcome meets the others' in one place, even when no input was left to
       // write: the errors file and the report are written once, after the last commit.
       PCollection<KV<Integer, WrittenFile>> start =
@@ -450,86 +432,132 @@ public final class ResultsIO {
   }
 
   /**
-   * A sorted chunk of one input's results as written to temporary files.
-   *
-   * @param chunk the chunk number; -1 for the marker every input gets
+   * Writes each input's results into part files as they come and commits the input when its end
+   * marker arrives, as {@link OutputFolder} says: its output and commit record in full to the
+   * temporary folder, then the earlier record deleted, the output moved into place, the record
+   * moved into place.
    */
-  record Part(long chunk, String outputs, long outputCount, String errors, long errorCount)
-      implements Serializable {
-    static final Part MARKER = new Part(-1, null, 0, null, 0);
-  }
-
-  static final class KeyByChunkFn extends DoFn<ResultRecord, KV<KV<Integer, Long>, ResultRecord>> {
+  static final class CommitInputsFn extends DoFn<ResultRecord, WrittenFile> {
+    private final Settings settings;
     private final int chunkRecords;
+    private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
+    private transient String attempt;
+    private transient Map<Integer, Parts> open;
 
-    KeyByChunkFn(int chunkRecords) {
+    CommitInputsFn(Settings settings, int chunkRecords) {
+      this.settings = settings;
       this.chunkRecords = chunkRecords;
     }
 
-    @ProcessElement
-    public void process(
-        @Element ResultRecord record, OutputReceiver<KV<KV<Integer, Long>, ResultRecord>> out) {
-      out.output(KV.of(KV.of(record.file(), record.line() / chunkRecords), record));
-    }
-  }
-
-  static final class WritePartFn
-      extends DoFn<KV<KV<Integer, Long>, Iterable<ResultRecord>>, KV<Integer, Part>> {
-    private final Settings settings;
-
-    WritePartFn(Settings settings) {
-      this.settings = settings;
+    @StartBundle
+    public void startBundle() {
+      // Part files are this bundle's own: a retried bundle never appends to a failed one's.
+      attempt = UUID.randomUUID().toString();
+      open = new HashMap<>();
     }
 
     @ProcessElement
-    public void process(
-        @Element KV<KV<Integer, Long>, Iterable<ResultRecord>> chunk,
-        OutputReceiver<KV<Integer, Part>> out)
+    public void process(@Element ResultRecord record, OutputReceiver<WrittenFile> out)
         throws IOException {
-      int input = chunk.getKey().getKey();
-      long number = chunk.getKey().getValue();
-      List<ResultRecord> records = new ArrayList<>();
-      chunk.getValue().forEach(records::add);
-      records.sort(Comparator.comparingLong(ResultRecord::line));
-      String base = settings.temp() + input + "/" + number;
-      String outputs = null;
-      String errors = null;
-      long outputCount = 0;
-      long errorCount = 0;
-      OutputStream outStream = null;
-      OutputStream errStream = null;
-      try {
-        long previous = -1;
-        for (ResultRecord record : records) {
-          if (record.line() == previous) {
-            continue; // a runner's retry delivered it twice
-          }
-          previous = record.line();
-          if (record.isError()) {
-            if (errStream == null) {
-              errors = base + ".errors";
-              errStream = Resources.createText(FileSystems.matchNewResource(errors, false));
-            }
-            errStream.write(errorLine(settings.input(input), record));
-            errorCount++;
-          } else {
-            if (outStream == null) {
-              outputs = base + ".outputs";
-              outStream = PartFile.create(outputs);
-            }
-            PartFile.write(outStream, record);
-            outputCount++;
-          }
+      Parts parts = open.computeIfAbsent(record.file(), this::parts);
+      if (record.isEnd()) {
+        open.remove(record.file());
+        out.output(commit(settings.input(record.file()), parts));
+        return;
+      }
+      parts.add(record, chunkRecords);
+    }
+
+    private Parts parts(int input) {
+      return new Parts(settings.temp() + "parts/" + attempt + "/" + input + "/");
+    }
+
+    @FinishBundle
+    public void finishBundle() throws IOException {
+      if (open.isEmpty()) {
+        return;
+      }
+      List<String> names = new ArrayList<>();
+      for (Map.Entry<Integer, Parts> input : open.entrySet()) {
+        input.getValue().close();
+        names.add(settings.input(input.getKey()).relativeName());
+      }
+      throw new IllegalStateException(
+          "The results of "
+              + names
+              + " ended without the input's end marker: ResultsIO commits an input when"
+              + " ResultRecord.end follows its results in the same bundle");
+    }
+
+    private WrittenFile commit(InputFile input, Parts parts) throws IOException {
+      parts.close();
+      OutputFolder folder = settings.folder();
+      ResourceId destination = folder.outputFile(input, settings.format());
+      boolean withhold = settings.allOrNothing() && parts.errors > 0;
+      boolean parquet = settings.format() == OutputFormat.PARQUET;
+      String temp = settings.temp();
+      ResourceId output = FileSystems.matchNewResource(temp + "final/" + input.index(), false);
+      ResourceId errors = FileSystems.matchNewResource(parts.base + "errors", false);
+      // counts: outputs, failed records, output bytes
+      long[] counts = new long[3];
+      try (OutputStream errorLines =
+              parts.errors > 0 ? Resources.createText(errors) : OutputStream.nullOutputStream();
+          OutputStream text =
+              !withhold && settings.format() == OutputFormat.JSONL
+                  ? Resources.createText(output)
+                  : OutputStream.nullOutputStream()) {
+        if (!withhold && parquet) {
+          ParquetRows.write(output, input, settings.columns(), parts.paths());
         }
-      } finally {
-        if (outStream != null) {
-          outStream.close();
-        }
-        if (errStream != null) {
-          errStream.close();
+        byte[] separator = settings.assemble().separator();
+        for (String part : parts.paths()) {
+          PartFile.readSorted(
+              part,
+              record -> {
+                if (record.isError()) {
+                  errorLines.write(errorLine(input, record));
+                  counts[1]++;
+                } else {
+                  byte[] bytes = record.output().getBytes(StandardCharsets.UTF_8);
+                  text.write(bytes);
+                  text.write(separator);
+                  counts[0]++;
+                  counts[2] += bytes.length + separator.length;
+                }
+              });
         }
       }
-      out.output(KV.of(input, new Part(number, outputs, outputCount, errors, errorCount)));
+      CommitRecord header =
+          new CommitRecord(
+              input.relativeName(),
+              input.source(),
+              input.version(),
+              settings.jobDigest(),
+              withhold ? null : OutputFolder.outputName(input, settings.format()),
+              withhold ? 0 : parquet ? Resources.size(output) : counts[2],
+              counts[0],
+              counts[1]);
+      ResourceId record = FileSystems.matchNewResource(temp + "records/" + input.index(), false);
+      try (OutputStream stream = Resources.createText(record)) {
+        stream.write(header.headerLine());
+        if (parts.errors > 0) {
+          try (InputStream in = Channels.newInputStream(FileSystems.open(errors))) {
+            in.transferTo(stream);
+          }
+        }
+      }
+      ResourceId committed = folder.recordFile(input.relativeName());
+      Resources.deleteIfExists(committed);
+      if (withhold) {
+        Resources.deleteIfExists(destination);
+        withheld.inc();
+      } else {
+        Resources.publish(output, destination);
+      }
+      Resources.publish(record, committed);
+      Resources.deleteTree(parts.base);
+      return new WrittenFile(
+          input.index(), withhold ? null : destination.toString(), counts[0], counts[1]);
     }
 
     private static byte[] errorLine(InputFile input, ResultRecord record) throws IOException {
@@ -549,107 +577,42 @@ public final class ResultsIO {
   }
 
   /**
-   * Commits one input as {@link OutputFolder} says: its output and commit record in full to the
-   * temporary folder, then the earlier record deleted, the output moved into place, the record
-   * moved into place.
+   * One input's part files while its results come in: a file per chunk of {@code chunkRecords}
+   * consecutive record numbers, records appended in arrival order (sorted when read back).
    */
-  static final class CommitInputFn extends DoFn<KV<Integer, Iterable<Part>>, WrittenFile> {
-    private final Settings settings;
-    private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
+  private static final class Parts {
+    private final String base;
+    private final Map<Long, OutputStream> chunks = new TreeMap<>();
+    private final Map<Long, String> paths = new TreeMap<>();
+    private long errors;
 
-    CommitInputFn(Settings settings) {
-      this.settings = settings;
+    Parts(String base) {
+      this.base = base;
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<Part>> element, OutputReceiver<WrittenFile> out)
-        throws IOException {
-      InputFile input = settings.input(element.getKey());
-      List<Part> parts = new ArrayList<>();
-      for (Part part : element.getValue()) {
-        if (part.chunk() >= 0) {
-          parts.add(part);
-        }
+    void add(ResultRecord record, int chunkRecords) throws IOException {
+      long chunk = record.line() / chunkRecords;
+      OutputStream stream = chunks.get(chunk);
+      if (stream == null) {
+        String path = base + chunk;
+        stream = PartFile.create(path);
+        chunks.put(chunk, stream);
+        paths.put(chunk, path);
       }
-      parts.sort(Comparator.comparingLong(Part::chunk));
-      List<String> outputParts = new ArrayList<>();
-      List<String> errorParts = new ArrayList<>();
-      long outputs = 0;
-      long errorCount = 0;
-      for (Part part : parts) {
-        if (part.outputs() != null) {
-          outputParts.add(part.outputs());
-        }
-        if (part.errors() != null) {
-          errorParts.add(part.errors());
-        }
-        outputs += part.outputCount();
-        errorCount += part.errorCount();
-      }
-      OutputFolder folder = settings.folder();
-      ResourceId destination = folder.outputFile(input, settings.format());
-      boolean withhold = settings.allOrNothing() && errorCount > 0;
-      ResourceId temporaryOutput =
-          FileSystems.matchNewResource(settings.temp() + "final/" + input.index(), false);
-      long outputBytes = 0;
-      if (!withhold) {
-        writeOutput(input, outputParts, temporaryOutput);
-        outputBytes = Resources.size(temporaryOutput);
-      }
-      CommitRecord header =
-          new CommitRecord(
-              input.relativeName(),
-              input.source(),
-              input.version(),
-              settings.jobDigest(),
-              withhold ? null : OutputFolder.outputName(input, settings.format()),
-              outputBytes,
-              outputs,
-              errorCount);
-      ResourceId temporaryRecord =
-          FileSystems.matchNewResource(settings.temp() + "records/" + input.index(), false);
-      try (OutputStream record = Resources.createText(temporaryRecord)) {
-        record.write(header.headerLine());
-        for (String part : errorParts) {
-          try (InputStream in =
-              Channels.newInputStream(
-                  FileSystems.open(FileSystems.matchNewResource(part, false)))) {
-            in.transferTo(record);
-          }
-        }
-      }
-      ResourceId committed = folder.recordFile(input.relativeName());
-      Resources.deleteIfExists(committed);
-      if (withhold) {
-        Resources.deleteIfExists(destination);
-        withheld.inc();
-      } else {
-        Resources.publish(temporaryOutput, destination);
-      }
-      Resources.publish(temporaryRecord, committed);
-      out.output(
-          new WrittenFile(
-              input.index(), withhold ? null : destination.toString(), outputs, errorCount));
+      PartFile.write(stream, record);
+      errors += record.isError() ? 1 : 0;
     }
 
-    private void writeOutput(InputFile input, List<String> outputParts, ResourceId temporary)
-        throws IOException {
-      if (settings.format() == OutputFormat.PARQUET) {
-        ParquetRows.write(temporary, input, settings.columns(), outputParts);
-        return;
+    /** The part files in chunk order. */
+    List<String> paths() {
+      return List.copyOf(paths.values());
+    }
+
+    void close() throws IOException {
+      for (OutputStream stream : chunks.values()) {
+        stream.close();
       }
-      byte[] separator = settings.assemble().separator();
-      try (OutputStream stream = Resources.createText(temporary)) {
-        for (String part : outputParts) {
-          PartFile.read(
-              part,
-              record -> {
-                stream.write(record.output().getBytes(StandardCharsets.UTF_8));
-                stream.write(separator);
-              });
-        }
-      }
+      chunks.clear();
     }
   }
 
@@ -674,6 +637,12 @@ public final class ResultsIO {
       for (WrittenFile file : element.getValue()) {
         if (file.input() >= 0) {
           byInput.put(file.input(), file);
+        }
+      }
+      for (InputFile input : settings.pending()) {
+        if (!byInput.containsKey(input.index())) {
+          throw new IllegalStateException(
+              input.relativeName() + " was not committed: no end marker came for it");
         }
       }
       // Failed records of the job's inputs are counted; any other record in the folder (an

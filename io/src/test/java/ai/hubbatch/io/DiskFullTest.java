@@ -57,14 +57,15 @@ class DiskFullTest {
   }
 
   /**
-   * Each file the sink writes on its way, by the end of its temporary path: a part of outputs and
-   * of errors, each input's output and commit record, the errors file, the launcher's report.
+   * Each file the sink writes on its way, by the end of its temporary path: a part of results and
+   * the failed records of an input, each input's output and commit record, the errors file, the
+   * launcher's report.
    */
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "/0/0.outputs",
-        "/0/1.errors",
+        "/0/0",
+        "/0/errors",
         "/final/0",
         "/records/0",
         "/final/1",

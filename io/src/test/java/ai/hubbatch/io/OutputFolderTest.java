@@ -69,11 +69,7 @@ class OutputFolderTest {
     ResultsIO.Write write = ResultsIO.write().to(out).withInputs(other).withJobDigest("other");
     OutputFolder.at(out).begin(write.jobId());
     var pipeline = TestPipelines.create();
-    pipeline
-        .apply(
-            org.apache.beam.sdk.transforms.Create.of(
-                    List.of(ResultRecord.error(0, 1, "bad c", "c1")))
-                .withCoder(ResultRecord.Coder.of()))
+    TestPipelines.results(pipeline, List.of(ResultRecord.error(0, 1, "bad c", "c1")), List.of(0))
         .apply(write);
     TestPipelines.run(pipeline);
     write.cleanUp();

@@ -16,7 +16,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ResultsIOTest {
         ResultsIO.write().to(out.toString()).withInputs(inputs).withChunkRecords(1000);
     Pipeline pipeline = TestPipelines.create();
     PAssert.that(
-            pipeline
-                .apply(Create.of(results()).withCoder(ResultRecord.Coder.of()))
+            TestPipelines.results(pipeline, results(), List.of(0, 1, 2))
                 .apply(write)
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
@@ -114,6 +112,31 @@ class ResultsIOTest {
         "the header, then the input's failed records as in _errors.jsonl");
   }
 
+  /**
+   * An input is committed when its end arrives, whatever the other inputs do: here the second never
+   * ends, so the job fails, and the first is complete all the same. A sink that waited for every
+   * input (a shuffle before the write) would have committed nothing.
+   */
+  @Test
+  void commitsEachInputAtItsEndWithoutWaitingForTheOthers() throws Exception {
+    Path out = dir.resolve("out");
+    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs);
+    Pipeline pipeline = TestPipelines.create();
+    TestPipelines.results(
+            pipeline,
+            List.of(ResultRecord.output(0, 1, "{\"a\":1}"), ResultRecord.output(1, 1, "{\"b\":1}")),
+            List.of(0))
+        .apply(write);
+    assertThrows(RuntimeException.class, () -> TestPipelines.run(pipeline));
+    TestPipelines.awaitWorkersGone();
+    write.cleanUp();
+    assertEquals("{\"a\":1}\n", Files.readString(out.resolve("a.jsonl.out")));
+    assertTrue(Files.exists(out.resolve(".hubbatch/done/a.jsonl.jsonl")));
+    assertFalse(Files.exists(out.resolve("sub/b.jsonl.out")));
+    assertFalse(Files.exists(out.resolve(".hubbatch/done/sub/b.jsonl.jsonl")));
+    assertFalse(Files.exists(out.resolve("_errors.jsonl")), "the job did not finish");
+  }
+
   @Test
   void hasNoReportOfAPipelineThatDidNotRun() {
     ResultsIO.Write write =
@@ -135,7 +158,7 @@ class ResultsIOTest {
                     new ParquetColumn(
                         "embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings")));
     Pipeline pipeline = TestPipelines.create();
-    pipeline.apply(Create.of(results()).withCoder(ResultRecord.Coder.of())).apply(write);
+    TestPipelines.results(pipeline, results(), List.of(0, 1, 2)).apply(write);
     TestPipelines.run(pipeline);
     write.cleanUp();
 
@@ -179,8 +202,7 @@ class ResultsIOTest {
             .withAllOrNothing(true);
     Pipeline pipeline = TestPipelines.create();
     PAssert.that(
-            pipeline
-                .apply(Create.of(results).withCoder(ResultRecord.Coder.of()))
+            TestPipelines.results(pipeline, results, List.of(0, 1, 2))
                 .apply(write)
                 .apply(
                     MapElements.into(TypeDescriptors.strings())

@@ -48,10 +48,14 @@ class S3FileSystemTest {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply(Create.of(files))
-        .apply(RecordsIO.read())
+        .apply(RecordsIO.read().withEndMarkers())
         .apply(
             MapElements.into(TypeDescriptor.of(ResultRecord.class))
-                .via(r -> ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
+                .via(
+                    r ->
+                        r.isEnd()
+                            ? ResultRecord.end(r)
+                            : ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
         .setCoder(ResultRecord.Coder.of())
         .apply(write);
     TestPipelines.run(pipeline);

@@ -11,7 +11,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.transforms.Create;
 
 /**
  * A job of the sink alone, for the fault suite: three inputs (25 records in three chunks of 10, 3
@@ -77,10 +76,10 @@ final class SinkJob {
     Set<Integer> pending = new HashSet<>();
     write.pending().forEach(input -> pending.add(input.index()));
     Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply(
-            Create.of(results(run).stream().filter(r -> pending.contains(r.file())).toList())
-                .withCoder(ResultRecord.Coder.of()))
+    TestPipelines.results(
+            pipeline,
+            results(run).stream().filter(r -> pending.contains(r.file())).toList(),
+            pending)
         .apply(write);
     try {
       TestPipelines.run(pipeline);

@@ -1,8 +1,21 @@
 package ai.hubbatch.io;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Pipelines for tests on the runner that {@code -DbeamTestPipelineOptions} names (the DirectRunner
@@ -14,6 +27,45 @@ public final class TestPipelines {
 
   public static Pipeline create() {
     return Pipeline.create(TestPipeline.testingPipelineOptions());
+  }
+
+  /**
+   * Results as the sink takes them: each input's results, then its end marker, from one element, so
+   * they share a bundle as a reader's do. Every input named in {@code ended} ends, those without
+   * results too; the results of any other input come without an end.
+   */
+  public static PCollection<ResultRecord> results(
+      Pipeline pipeline, List<ResultRecord> results, Collection<Integer> ended) {
+    Set<Integer> inputs = new TreeSet<>(ended);
+    results.forEach(r -> inputs.add(r.file()));
+    List<KV<Integer, List<ResultRecord>>> byInput = new ArrayList<>();
+    for (int input : inputs) {
+      byInput.add(KV.of(input, results.stream().filter(r -> r.file() == input).toList()));
+    }
+    return pipeline
+        .apply(
+            "Results",
+            Create.of(byInput)
+                .withCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(ResultRecord.Coder.of()))))
+        .apply("ThenEnd", ParDo.of(new ThenEnd(new TreeSet<>(ended))))
+        .setCoder(ResultRecord.Coder.of());
+  }
+
+  private static final class ThenEnd extends DoFn<KV<Integer, List<ResultRecord>>, ResultRecord> {
+    private final TreeSet<Integer> ended;
+
+    ThenEnd(TreeSet<Integer> ended) {
+      this.ended = ended;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, List<ResultRecord>> input, OutputReceiver<ResultRecord> out) {
+      input.getValue().forEach(out::output);
+      if (ended.contains(input.getKey())) {
+        out.output(ResultRecord.end(input.getKey()));
+      }
+    }
   }
 
   public static void run(Pipeline pipeline) {

@@ -74,7 +74,8 @@ public final class InferencePipeline {
             .withSplitType(transform.splitType())
             .withCompression(transform.compression())
             .withMaxRecordBytes(job.maxRecordBytes())
-            .withMaxPayloadMb(transform.maxPayloadMb());
+            .withMaxPayloadMb(transform.maxPayloadMb())
+            .withEndMarkers();
     if (mapping.binaryRecords()) {
       read = read.withBinaryRecords();
     }
