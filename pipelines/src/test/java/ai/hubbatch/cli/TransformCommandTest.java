@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.io.FaultProxy;
 import ai.hubbatch.io.S3Fixture;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
@@ -11,6 +12,7 @@ import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.SharedModels;
+import ai.hubbatch.pipeline.TransformJobFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -271,6 +273,41 @@ class TransformCommandTest {
         "a commit record per input; nothing temporary is left, and no lock");
   }
 
+  /** TransformOutput.KmsKeyId asks for SSE-KMS: the uploads say so, and nothing else does. */
+  @Test
+  void kmsKeyIdEncryptsTheOutputsWithThatKey() throws Exception {
+    s3.put("jobs", "kms/a.jsonl", "{\"inputs\":\"secret\"}\n");
+    String job =
+        job("s3://jobs/kms/", "s3://jobs/kms-out/", "", ",\"KmsKeyId\":\"alias/batch\"", "");
+    assertEquals("alias/batch", TransformJobFile.parse(job).kmsKeyId());
+    try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
+      Path file = dir.resolve("kms.json");
+      Files.writeString(file, job);
+      // s3proxy has no KMS, so the job may be refused; what it asked for is the point here.
+      CliRun.of(
+          "transform",
+          "--job",
+          file.toString(),
+          "--s3-endpoint",
+          proxy.uri().toString(),
+          S3Fixture.credentialsOption());
+      String upload =
+          proxy.heads().stream()
+              .filter(h -> h.startsWith("POST /jobs/kms-out/") && h.contains("?uploads"))
+              .findFirst()
+              .orElseThrow()
+              .toLowerCase(java.util.Locale.ROOT);
+      assertTrue(upload.contains("\r\nx-amz-server-side-encryption: aws:kms"), upload);
+      assertTrue(
+          upload.contains("\r\nx-amz-server-side-encryption-aws-kms-key-id: alias/batch"), upload);
+      assertFalse(
+          proxy.heads().stream()
+              .filter(h -> h.startsWith("GET ") || h.startsWith("HEAD "))
+              .anyMatch(h -> h.toLowerCase(java.util.Locale.ROOT).contains("x-amz-server-side")),
+          "reads carry no encryption header");
+    }
+  }
+
   @Test
   void manifestJobsAndMistakesInTheJobFile() throws Exception {
     s3.put("jobs", "m/data/one.jsonl", "{\"inputs\":\"one\"}\n");
@@ -317,7 +354,7 @@ class TransformCommandTest {
   void sampleJobFilesParseAndRun() throws Exception {
     try (var files = Files.list(Path.of("../samples/jobs"))) {
       for (Path file : files.toList()) {
-        ai.hubbatch.pipeline.TransformJobFile.parse(Files.readString(file));
+        TransformJobFile.parse(Files.readString(file));
       }
     }
     Path out = dir.resolve("csv-out");
