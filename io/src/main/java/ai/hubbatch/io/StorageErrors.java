@@ -23,6 +23,22 @@ public final class StorageErrors {
     return new IllegalArgumentException(what + ": " + reason(failure), failure);
   }
 
+  /**
+   * Whether a failure is the storage's (an I/O error, or an S3 client or service error anywhere in
+   * its causes), as opposed to a bug, which should surface as one.
+   */
+  public static boolean concerns(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return S3Errors.explain(failure).isPresent();
+  }
+
   private static String reason(Exception failure) {
     return S3Errors.explain(failure).orElseGet(() -> local(failure));
   }

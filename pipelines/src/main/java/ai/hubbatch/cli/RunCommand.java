@@ -256,12 +256,13 @@ class RunCommand implements Callable<Integer> {
    * Locks the output folder, which proves it can be written: a folder another job holds, a path
    * that is a file, a folder that cannot be written or a missing bucket are refused here.
    */
-  private static JobLock claim(OutputFolder folder) {
+  private static JobLock claim(OutputFolder folder) throws IOException {
     try {
       return folder.lock(UUID.randomUUID().toString());
-    } catch (IllegalArgumentException e) {
-      throw e;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
       throw StorageErrors.explain("Cannot write into the output " + folder.uri(), e);
     }
   }
@@ -285,9 +286,10 @@ class RunCommand implements Callable<Integer> {
     List<InputFile> files;
     try {
       files = listInputs();
-    } catch (IllegalArgumentException e) {
-      throw e;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
       throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
     }
     Optional<EngineKind> requested = inference.engine();

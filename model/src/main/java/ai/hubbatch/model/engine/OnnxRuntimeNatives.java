@@ -56,7 +56,7 @@ final class OnnxRuntimeNatives {
    * libraries itself, as before.
    */
   static void install() {
-    if (System.getProperty(PATH_PROPERTY) != null) {
+    if (System.getProperty(PATH_PROPERTY) != null || !sameClassLoader()) {
       return;
     }
     String platform = platform();
@@ -75,6 +75,19 @@ final class OnnxRuntimeNatives {
       return;
     }
     removeTemporaryFolder();
+  }
+
+  /**
+   * Whether ONNX Runtime's classes load with this class: a library is loaded once per class loader,
+   * so the check load below is ONNX Runtime's own load only then.
+   */
+  private static boolean sameClassLoader() {
+    ClassLoader mine = OnnxRuntimeNatives.class.getClassLoader();
+    try {
+      return Class.forName("ai.onnxruntime.OrtEnvironment", false, mine).getClassLoader() == mine;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   /**

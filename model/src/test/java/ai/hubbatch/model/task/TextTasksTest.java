@@ -1,7 +1,6 @@
 package ai.hubbatch.model.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.TinyModels;
@@ -271,6 +270,6 @@ class TextTasksTest {
             + " does not take the parameter \"normalize_embeddings\"; it takes [batch_size,"
             + " num_workers, padding, truncation]",
         outcomes.get(0).error());
-    assertNull(outcomes.get(1).error(), "the pipeline-call arguments every task takes");
+    assertTrue(outcomes.get(1).isSuccess(), "the pipeline-call arguments every task takes");
   }
 }
