@@ -67,6 +67,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  *       the failed records of exactly the committed inputs; when it is absent, a job is running or
  *       stopped before its end, and the commit records say which records failed.
  * </ul>
+ *
+ * <p>A reader that reads while a job runs reads an input's commit record, then its output, then the
+ * record again: if the record is still there and unchanged, the output it read is the one the
+ * record describes (a commit deletes the record before it replaces the output).
  */
 public final class OutputFolder implements Serializable {
 
