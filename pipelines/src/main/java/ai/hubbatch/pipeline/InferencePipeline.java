@@ -50,6 +50,11 @@ public final class InferencePipeline {
    */
   public static void build(Pipeline pipeline, InferenceJob job, ResultsIO.Write write) {
     List<InputFile> pending = write.pending();
+    if (pending.isEmpty()) {
+      // Resumed with every input complete: the sink only writes the errors file; no model loads.
+      pipeline.apply("NothingLeft", Create.empty(ResultRecord.Coder.of())).apply("Write", write);
+      return;
+    }
     PCollection<InputFile> inputs =
         pipeline.apply(
             "ListInputs", Create.of(pending).withCoder(SerializableCoder.of(InputFile.class)));
