@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * Expands what the user gave as inputs (files, folders, globs, on any Beam file system) into the
@@ -41,7 +40,7 @@ public final class InputFiles {
    * @throws IllegalArgumentException if an input matches nothing or two files share an output name
    */
   public static List<InputFile> expand(List<String> inputs) throws IOException {
-    Map<String, String> byName = new TreeMap<>();
+    Map<String, MatchResult.Metadata> byName = new TreeMap<>();
     Map<String, String> owner = new HashMap<>();
     for (String input : inputs) {
       String spec = input;
@@ -65,17 +64,25 @@ public final class InputFiles {
       if (match.status() == MatchResult.Status.OK) {
         found.addAll(match.metadata());
       }
-      found.removeIf(m -> m.resourceId().isDirectory() || hidden(m.resourceId()));
-      if (found.isEmpty()) {
-        throw new IllegalArgumentException("No input files match " + input);
-      }
+      found.removeIf(m -> m.resourceId().isDirectory());
       String baseUri = FileSystems.matchNewResource(base.isEmpty() ? "./" : base, true).toString();
+      Map<String, MatchResult.Metadata> named = new TreeMap<>();
       for (MatchResult.Metadata file : found) {
         String uri = file.resourceId().toString();
         String name =
             uri.startsWith(baseUri)
                 ? uri.substring(baseUri.length())
                 : file.resourceId().getFilename();
+        if (!hidden(name)) {
+          named.put(name, file);
+        }
+      }
+      if (named.isEmpty()) {
+        throw new IllegalArgumentException("No input files match " + input);
+      }
+      for (Map.Entry<String, MatchResult.Metadata> entry : named.entrySet()) {
+        String name = entry.getKey();
+        String uri = entry.getValue().resourceId().toString();
         String previous = owner.putIfAbsent(name, uri);
         if (previous != null && !previous.equals(uri)) {
           throw new IllegalArgumentException(
@@ -87,10 +94,28 @@ public final class InputFiles {
                   + uri
                   + ". Give them different names or run them apart.");
         }
-        byName.put(name, uri);
+        byName.put(name, entry.getValue());
       }
     }
-    return numbered(byName);
+    List<InputFile> files = new ArrayList<>(byName.size());
+    for (Map.Entry<String, MatchResult.Metadata> entry : byName.entrySet()) {
+      MatchResult.Metadata file = entry.getValue();
+      files.add(
+          new InputFile(files.size(), file.resourceId().toString(), entry.getKey(), version(file)));
+    }
+    return files;
+  }
+
+  /**
+   * What identifies an object's bytes as a listing shows them: its size and modification time, and
+   * the store's checksum where it gives one. Two listings of unchanged bytes agree.
+   */
+  static String version(MatchResult.Metadata file) {
+    return "size="
+        + file.sizeBytes()
+        + " modified="
+        + file.lastModifiedMillis()
+        + (file.checksum() == null ? "" : " checksum=" + file.checksum());
   }
 
   private static boolean isDirectory(String input) throws IOException {
@@ -151,14 +176,23 @@ public final class InputFiles {
     if (byName.isEmpty()) {
       throw new IllegalArgumentException("The manifest " + manifest + " names no objects");
     }
-    return numbered(byName);
-  }
-
-  /** The files in name order, numbered from 0. */
-  private static List<InputFile> numbered(Map<String, String> byName) {
+    // One match of every object (parallel requests on object stores) gives their versions. An
+    // object that is missing, or whose key a match would take for a glob, keeps none: --resume
+    // then redoes it, and a missing one fails as an error record of the job.
+    List<String> exact = byName.values().stream().filter(source -> !hasWildcard(source)).toList();
+    Map<String, String> versions = new HashMap<>();
+    List<MatchResult> matches = FileSystems.match(exact, EmptyMatchTreatment.ALLOW);
+    for (int i = 0; i < exact.size(); i++) {
+      MatchResult match = matches.get(i);
+      if (match.status() == MatchResult.Status.OK && match.metadata().size() == 1) {
+        versions.put(exact.get(i), version(match.metadata().get(0)));
+      }
+    }
     List<InputFile> files = new ArrayList<>(byName.size());
     for (Map.Entry<String, String> entry : byName.entrySet()) {
-      files.add(new InputFile(files.size(), entry.getValue(), entry.getKey()));
+      files.add(
+          new InputFile(
+              files.size(), entry.getValue(), entry.getKey(), versions.get(entry.getValue())));
     }
     return files;
   }
@@ -172,9 +206,18 @@ public final class InputFiles {
     return single.status() == MatchResult.Status.OK && !single.metadata().isEmpty();
   }
 
-  private static boolean hidden(ResourceId resource) {
-    String name = resource.getFilename();
-    return name == null || name.startsWith(".") || name.startsWith("_");
+  /**
+   * Whether a file below an input's base is skipped: its name, or a folder on its way below the
+   * base, starts with {@code .} or {@code _} ({@code _SUCCESS}, {@code .hubbatch/} bookkeeping of
+   * an output folder inside the input).
+   */
+  private static boolean hidden(String relativeName) {
+    for (String part : relativeName.split("/")) {
+      if (part.startsWith(".") || part.startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasWildcard(String input) {

@@ -16,9 +16,9 @@ import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Streams an input's sorted output parts into one Parquet file through {@link ParquetIO}'s sink:
- * {@code source_file}, {@code source_line}, the typed columns, and {@code output} (the whole JSON
- * when the typed columns cannot hold it).
+ * Streams an input's output parts, each sorted as it is read, into one Parquet file through {@link
+ * ParquetIO}'s sink: {@code source_file}, {@code source_line}, the typed columns, and {@code
+ * output} (the whole JSON when the typed columns cannot hold it).
  */
 final class ParquetRows {
 
@@ -55,10 +55,13 @@ final class ParquetRows {
     try (WritableByteChannel channel = FileSystems.create(file, "application/octet-stream")) {
       sink.open(channel);
       for (String part : parts) {
-        PartFile.read(
+        PartFile.readSorted(
             part,
-            record ->
-                sink.write(row(schema, columns, input.source(), record.line(), record.output())));
+            record -> {
+              if (!record.isError()) {
+                sink.write(row(schema, columns, input.source(), record.line(), record.output()));
+              }
+            });
       }
       sink.flush();
     }

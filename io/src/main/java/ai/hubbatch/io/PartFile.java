@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -28,6 +31,23 @@ final class PartFile {
 
   static void write(OutputStream out, ResultRecord record) throws IOException {
     ResultRecord.Coder.of().encode(record, out);
+  }
+
+  /**
+   * Reads a part's records in record-number order, each number once (a part holds at most a chunk
+   * of records, so they fit in memory).
+   */
+  static void readSorted(String path, RecordConsumer consumer) throws IOException {
+    List<ResultRecord> records = new ArrayList<>();
+    read(path, records::add);
+    records.sort(Comparator.comparingLong(ResultRecord::line));
+    long previous = -1;
+    for (ResultRecord record : records) {
+      if (record.line() != previous) {
+        consumer.accept(record);
+      }
+      previous = record.line();
+    }
   }
 
   static void read(String path, RecordConsumer consumer) throws IOException {

@@ -42,7 +42,8 @@ public final class RecordsIO {
   private RecordsIO() {}
 
   public static Read read() {
-    return new Read(new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null));
+    return new Read(
+        new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null, false));
   }
 
   /** What a read does; one serializable value for the DoFn. */
@@ -52,7 +53,8 @@ public final class RecordsIO {
       boolean binary,
       int maxRecordBytes,
       int maxPayloadMb,
-      SerializableFunction<String, Boolean> header)
+      SerializableFunction<String, Boolean> header,
+      boolean endMarkers)
       implements Serializable {}
 
   /** Reads {@link InputFile}s into records. Immutable; {@code withX} returns a copy. */
@@ -74,7 +76,8 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              s.header()));
+              s.header(),
+              s.endMarkers()));
     }
 
     /**
@@ -90,7 +93,8 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              s.header()));
+              s.header(),
+              s.endMarkers()));
     }
 
     /** Keeps records as bytes (images, audio) instead of decoding them as UTF-8. */
@@ -98,7 +102,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), true, s.maxRecordBytes(), s.maxPayloadMb(), s.header()));
+              s.split(),
+              s.compression(),
+              true,
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header(),
+              s.endMarkers()));
     }
 
     /** Records longer than this many bytes become errors instead of records (default 64 MiB). */
@@ -109,7 +119,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), s.binary(), bytes, s.maxPayloadMb(), s.header()));
+              s.split(),
+              s.compression(),
+              s.binary(),
+              bytes,
+              s.maxPayloadMb(),
+              s.header(),
+              s.endMarkers()));
     }
 
     /**
@@ -123,7 +139,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), s.binary(), s.maxRecordBytes(), megabytes, s.header()));
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              megabytes,
+              s.header(),
+              s.endMarkers()));
     }
 
     /**
@@ -139,7 +161,25 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              Objects.requireNonNull(isHeader)));
+              Objects.requireNonNull(isHeader),
+              s.endMarkers()));
+    }
+
+    /**
+     * After each object's last record, in the same bundle, an {@link SourceRecord#end} marker,
+     * which {@link ResultsIO} needs to commit the object as soon as its results are written.
+     */
+    public Read withEndMarkers() {
+      Settings s = settings;
+      return new Read(
+          new Settings(
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header(),
+              true));
     }
 
     @Override
@@ -209,6 +249,9 @@ public final class RecordsIO {
                 null,
                 reason));
         read.inc();
+      }
+      if (settings.endMarkers()) {
+        out.output(SourceRecord.end(file.index()));
       }
     }
 

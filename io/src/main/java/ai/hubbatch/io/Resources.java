@@ -64,15 +64,35 @@ final class Resources {
 
   /** Deletes a file if it exists. */
   static void deleteIfExists(ResourceId file) throws IOException {
-    if (exists(file)) {
-      FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-    }
+    // Beam looks each file up before it deletes with this option: one request, not two.
+    FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
   static boolean exists(ResourceId file) throws IOException {
     MatchResult match =
         FileSystems.match(List.of(file.toString()), EmptyMatchTreatment.ALLOW).get(0);
     return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+  }
+
+  /**
+   * A file's size in bytes.
+   *
+   * @throws java.io.FileNotFoundException if it does not exist
+   */
+  static long size(ResourceId file) throws IOException {
+    return FileSystems.matchSingleFileSpec(file.toString()).sizeBytes();
+  }
+
+  /** Deletes a local folder if it is empty; object stores have no folders to delete. */
+  static void deleteIfEmptyFolder(String folder) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(folder, true);
+    if (dir.getScheme().equals("file")) {
+      try {
+        Files.deleteIfExists(Paths.get(dir.toString()));
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // Another job's temporary files.
+      }
+    }
   }
 
   /** Deletes a folder and everything below it; a missing folder is fine. */

@@ -42,6 +42,25 @@ public record ResultRecord(
         record.file(), record.line(), record.offset(), null, reason, record.text());
   }
 
+  /**
+   * The end of an input's results: after every result of the input, in the same bundle. The sink
+   * commits an input when its end arrives ({@link ResultsIO}). Real records are numbered from 1;
+   * the end is number 0.
+   */
+  public static ResultRecord end(int file) {
+    return new ResultRecord(file, 0, -1, null, null, null);
+  }
+
+  /** The end of an input's results (see {@link SourceRecord#end}). */
+  public static ResultRecord end(SourceRecord end) {
+    return end(end.file());
+  }
+
+  /** Whether this is {@link #end(int)}, no record. */
+  public boolean isEnd() {
+    return line == 0;
+  }
+
   public boolean isError() {
     return error != null;
   }

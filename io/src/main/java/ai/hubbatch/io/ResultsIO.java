@@ -11,14 +11,17 @@ import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
@@ -29,53 +32,62 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Writes each input file's results to its own output file, in input order, and every error to one
- * errors file.
+ * Writes each input file's results to its own output file, in input order, commits each input with
+ * a record of what it holds as soon as its results are all in, and gathers every error into one
+ * errors file, following the protocol of {@link OutputFolder}.
  *
  * <pre>{@code
  * ResultsIO.Write write = ResultsIO.write().to("out/").withInputs(files);
- * results.apply(write);
+ * results.apply(write);   // each input's results, then ResultRecord.end(input), in one bundle
  * pipeline.run().waitUntilFinish();
  * write.cleanUp();
  * }</pre>
  *
  * <p>For input {@code a.jsonl} the output is {@code out/a.jsonl.out} (each record's output followed
  * by a newline, or by nothing with {@link AssembleWith#NONE}) or {@code out/a.jsonl.parquet};
- * failed records go to {@code out/_errors.jsonl} as {@code
+ * failed records go to its commit record and to {@code out/_errors.jsonl} as {@code
  * {"file":..,"line":..,"reason":..,"record":..}} ({@code "offset"} instead of {@code "line"} for
  * framed records), ordered by file and position. Every input gets an output file, an empty one if
- * it had no records, and the errors file is always written, so stale files of an earlier run never
- * remain. With {@link Write#withAllOrNothing} an input with any failed record gets no output at
- * all, as in SageMaker.
+ * it had no records. With {@link Write#withAllOrNothing} an input with any failed record gets no
+ * output at all, as in SageMaker. Inputs named in {@link Write#withComplete} were committed by an
+ * earlier job and are left as they are ({@code --resume}); their records must not be in the input.
  *
- * <p>How it works on any runner, with bounded memory: results are grouped into chunks of
- * consecutive lines of one file; each chunk is sorted and written as a part file; then each input's
- * parts are streamed, in order, into a temporary file that is renamed into place only when
- * complete. A reader never sees a half-written output, and a failed job leaves none.
+ * <p>What the sink needs of its input: each input's results, in any order, followed by the input's
+ * end marker ({@link ResultRecord#end}), all within one bundle, as {@link
+ * RecordsIO.Read#withEndMarkers()} and DoFns that pass markers on after their input's results
+ * produce them. The sink then commits each input when its end arrives, without waiting for the
+ * others: a job stopped at 90% keeps the inputs it finished, on every runner, where a shuffle
+ * before the write would commit nothing until every input was read.
+ *
+ * <p>How it works, with bounded memory: an input's results are appended, as they come, to part
+ * files of consecutive records (chunks); at its end each chunk is sorted and streamed, in order,
+ * into a temporary output and commit record, which are moved into place as the protocol says. A
+ * retried bundle writes new part files and commits the same bytes again. The last step, after every
+ * commit, writes the errors file from the commit records.
  *
  * <p>What was written, per input, comes back two ways: as the transform's output ({@link
- * WrittenFile}s), and, for the program that ran the pipeline, from {@link Write#writtenFiles()}
- * once it finished. The last step leaves that report beside the errors file, so it is exact on
- * every runner, unlike metrics, which some runners report only as attempted or not at all.
+ * WrittenFile}s, this job's inputs), and, for the program that ran the pipeline, from {@link
+ * Write#writtenFiles()} once it finished (every input, complete ones included). The last step
+ * leaves that report in the job's temporary folder, so it is exact on every runner, unlike metrics,
+ * which some runners report only as attempted or not at all.
+ *
+ * <p>The sink does not lock the folder: the program running the job holds {@link OutputFolder#lock}
+ * around it and calls {@link OutputFolder#begin} before the pipeline runs.
  */
 public final class ResultsIO {
 
   /** Name of the errors file in the output folder. */
-  public static final String ERRORS_FILE = "_errors.jsonl";
+  public static final String ERRORS_FILE = OutputFolder.ERRORS_FILE;
 
   /** Metric: inputs that got no output because {@link Write#withAllOrNothing} withheld it. */
   public static final String OBJECTS_FAILED = "objects_failed";
-
-  private static final String TEMP_FOLDER = ".hubbatch-tmp";
 
   /** The report of what was written, in the write's temporary folder. */
   private static final String REPORT = "written.jsonl";
@@ -86,70 +98,82 @@ public final class ResultsIO {
 
   public static Write write() {
     return new Write(
-        null,
-        null,
-        OutputFormat.JSONL,
-        List.of(),
-        1000,
-        AssembleWith.LINE,
-        false,
-        UUID.randomUUID().toString());
+        new Settings(
+            null,
+            null,
+            OutputFormat.JSONL,
+            List.of(),
+            AssembleWith.LINE,
+            false,
+            UUID.randomUUID().toString(),
+            "",
+            List.of()),
+        1000);
   }
 
   /** The sink. Immutable; {@code withX} returns a copy. */
   public static final class Write
       extends PTransform<PCollection<ResultRecord>, PCollection<WrittenFile>> {
-    private final String output;
-    private final List<InputFile> inputs;
-    private final OutputFormat format;
-    private final List<ParquetColumn> columns;
+    private final Settings settings;
     private final int chunkRecords;
-    private final AssembleWith assemble;
-    private final boolean allOrNothing;
-    private final String jobId;
 
-    private Write(
-        String output,
-        List<InputFile> inputs,
-        OutputFormat format,
-        List<ParquetColumn> columns,
-        int chunkRecords,
-        AssembleWith assemble,
-        boolean allOrNothing,
-        String jobId) {
-      this.output = output;
-      this.inputs = inputs;
-      this.format = format;
-      this.columns = columns;
+    private Write(Settings settings, int chunkRecords) {
+      this.settings = settings;
       this.chunkRecords = chunkRecords;
-      this.assemble = assemble;
-      this.allOrNothing = allOrNothing;
-      this.jobId = jobId;
+    }
+
+    private Settings s() {
+      return settings;
     }
 
     /** The output folder: a path or URI. */
     public Write to(String folder) {
-      String normalised = folder.endsWith("/") ? folder : folder + "/";
+      Settings s = s();
       return new Write(
-          normalised, inputs, format, columns, chunkRecords, assemble, allOrNothing, jobId);
+          new Settings(
+              OutputFolder.at(folder),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
     }
 
     /** The job's inputs, the same list the records' file indexes refer to. */
     public Write withInputs(List<InputFile> files) {
+      Settings s = s();
       return new Write(
-          output, List.copyOf(files), format, columns, chunkRecords, assemble, allOrNothing, jobId);
+          new Settings(
+              s.folder(),
+              List.copyOf(files),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
     }
 
     public Write withFormat(OutputFormat value) {
+      Settings s = s();
       return new Write(
-          output,
-          inputs,
-          Objects.requireNonNull(value),
-          columns,
-          chunkRecords,
-          assemble,
-          allOrNothing,
-          jobId);
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              Objects.requireNonNull(value),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
     }
 
     /**
@@ -157,8 +181,19 @@ public final class ResultsIO {
      * other output is kept whole in the {@code output} JSON column.
      */
     public Write withParquetColumns(List<ParquetColumn> value) {
+      Settings s = s();
       return new Write(
-          output, inputs, format, List.copyOf(value), chunkRecords, assemble, allOrNothing, jobId);
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              List.copyOf(value),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
     }
 
     /** Consecutive records sorted and written together (default 1000): bounds memory. */
@@ -166,20 +201,24 @@ public final class ResultsIO {
       if (value < 1) {
         throw new IllegalArgumentException("chunkRecords must be positive");
       }
-      return new Write(output, inputs, format, columns, value, assemble, allOrNothing, jobId);
+      return new Write(settings, value);
     }
 
     /** How outputs are joined in an {@code .out} file (default {@link AssembleWith#LINE}). */
     public Write withAssembleWith(AssembleWith value) {
+      Settings s = s();
       return new Write(
-          output,
-          inputs,
-          format,
-          columns,
-          chunkRecords,
-          Objects.requireNonNull(value),
-          allOrNothing,
-          jobId);
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              Objects.requireNonNull(value),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
     }
 
     /**
@@ -188,22 +227,106 @@ public final class ResultsIO {
      * errors file.
      */
     public Write withAllOrNothing(boolean value) {
-      return new Write(output, inputs, format, columns, chunkRecords, assemble, value, jobId);
+      Settings s = s();
+      return new Write(
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              value,
+              s.jobId(),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
+    }
+
+    /** The job's id: it names the job's temporary folder (default: a random UUID). */
+    public Write withJobId(String value) {
+      Settings s = s();
+      return new Write(
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              Objects.requireNonNull(value),
+              s.jobDigest(),
+              s.complete()),
+          chunkRecords);
+    }
+
+    /**
+     * A digest of everything besides the input's bytes that decides the outputs (model, task,
+     * settings), kept in each commit record so {@code --resume} redoes inputs made otherwise.
+     */
+    public Write withJobDigest(String value) {
+      Settings s = s();
+      return new Write(
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              Objects.requireNonNull(value),
+              s.complete()),
+          chunkRecords);
+    }
+
+    /**
+     * Inputs an earlier job committed, as {@link OutputFolder#complete} found them: they are not
+     * written again, and count in the report and the errors file as they are.
+     */
+    public Write withComplete(List<WrittenFile> value) {
+      Settings s = s();
+      return new Write(
+          new Settings(
+              s.folder(),
+              s.inputs(),
+              s.format(),
+              s.columns(),
+              s.assemble(),
+              s.allOrNothing(),
+              s.jobId(),
+              s.jobDigest(),
+              List.copyOf(value)),
+          chunkRecords);
+    }
+
+    /** The output folder. */
+    public OutputFolder folder() {
+      return settings.folder();
+    }
+
+    /** The job's id. */
+    public String jobId() {
+      return settings.jobId();
+    }
+
+    /** The inputs this job writes: every input but the complete ones. */
+    public List<InputFile> pending() {
+      return settings.pending();
     }
 
     /** The folder of this write's temporary files. */
     public String tempDirectory() {
-      return output + TEMP_FOLDER + "/" + jobId + "/";
+      return settings.temp();
     }
 
     /** Where an input's output goes. */
     public String outputPath(InputFile input) {
-      return Resources.file(output, input.relativeName() + format.suffix()).toString();
+      return settings.folder().outputFile(input, settings.format()).toString();
     }
 
     /** Where the errors go. */
     public String errorsPath() {
-      return Resources.file(output, ERRORS_FILE).toString();
+      return settings.folder().errorsFile().toString();
     }
 
     /**
@@ -230,173 +353,211 @@ public final class ResultsIO {
       return files;
     }
 
-    /** Deletes the temporary files; call after the pipeline finished, whether it failed or not. */
+    /**
+     * Deletes this job's temporary files; call after the pipeline finished, whether it failed or
+     * not. Other jobs' temporary files are theirs.
+     */
     public void cleanUp() throws IOException {
       Resources.deleteTree(tempDirectory());
-      Resources.deleteTree(output + TEMP_FOLDER + "/");
+      Resources.deleteIfEmptyFolder(settings.folder().uri() + OutputFolder.TEMP);
     }
 
     @Override
     public PCollection<WrittenFile> expand(PCollection<ResultRecord> results) {
-      if (output == null) {
+      if (settings.folder() == null) {
         throw new IllegalArgumentException("ResultsIO.write() needs to(folder)");
       }
-      if (inputs == null) {
+      if (settings.inputs() == null) {
         throw new IllegalArgumentException("ResultsIO.write() needs withInputs(files)");
       }
-      Settings settings =
-          new Settings(output, tempDirectory(), inputs, format, columns, assemble, allOrNothing);
-      KvCoder<Integer, Part> partCoder =
-          KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Part.class));
-
-      PCollection<KV<Integer, Part>> parts =
+      PCollection<WrittenFile> written =
           results
-              .apply("KeyByChunk", ParDo.of(new KeyByChunkFn(chunkRecords)))
-              .setCoder(
-                  KvCoder.of(
-                      KvCoder.of(VarIntCoder.of(), VarLongCoder.of()), ResultRecord.Coder.of()))
-              .apply("GroupChunks", GroupByKey.create())
-              .apply("WriteParts", ParDo.of(new WritePartFn(settings)))
-              .setCoder(partCoder);
-      // Every input gets an output, even one with no records: a marker part per input.
-      List<KV<Integer, Part>> markers = new ArrayList<>();
-      for (InputFile input : inputs) {
-        markers.add(KV.of(input.index(), Part.MARKER));
-      }
-      PCollection<KV<Integer, Part>> everyInput =
-          results.getPipeline().apply("Inputs", Create.of(markers).withCoder(partCoder));
-
-      TupleTag<WrittenFile> written = new TupleTag<>() {};
-      TupleTag<KV<Integer, InputReport>> reports = new TupleTag<>() {};
-      PCollectionTuple finished =
-          PCollectionList.of(parts)
-              .and(everyInput)
-              .apply("AllParts", Flatten.pCollections())
-              .apply("GroupByInput", GroupByKey.create())
-              .apply(
-                  "WriteOutputs",
-                  ParDo.of(new WriteOutputFn(settings, written, reports))
-                      .withOutputTags(written, TupleTagList.of(reports)));
-      finished
-          .get(reports)
-          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(InputReport.class)))
-          .apply("GatherReports", GroupByKey.create())
+              .apply("CommitInputs", ParDo.of(new CommitInputsFn(settings, chunkRecords)))
+              .setCoder(SerializableCoder.of(WrittenFile.class));
+      KvCoder<Integer, WrittenFile> reportCoder =
+          KvCoder.of(VarIntCoder.of(), SerializableCoder.of(WrittenFile.class));
+      // Every input's outcome meets the others' in one place, even when no input was left to
+      // write: the errors file and the report are written once, after the last commit.
+      PCollection<KV<Integer, WrittenFile>> start =
+          results
+              .getPipeline()
+              .apply("LastStep", Create.of(KV.of(0, WrittenFile.NONE)).withCoder(reportCoder));
+      PCollectionList.of(written.apply("ToLastStep", WithKeys.of(0)).setCoder(reportCoder))
+          .and(start)
+          .apply("AllCommitted", Flatten.pCollections())
+          .apply("GatherCommitted", GroupByKey.create())
           .apply("WriteErrors", ParDo.of(new WriteErrorsFn(settings)));
-      return finished.get(written).setCoder(SerializableCoder.of(WrittenFile.class));
+      return written;
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
-          .add(DisplayData.item("output", output))
-          .add(DisplayData.item("format", format.toString()))
+          .add(DisplayData.item("output", String.valueOf(settings.folder())))
+          .add(DisplayData.item("format", settings.format().toString()))
           .add(DisplayData.item("chunkRecords", chunkRecords))
-          .add(DisplayData.item("assembleWith", assemble.toString()))
-          .add(DisplayData.item("allOrNothing", allOrNothing));
+          .add(DisplayData.item("assembleWith", settings.assemble().toString()))
+          .add(DisplayData.item("allOrNothing", settings.allOrNothing()))
+          .add(DisplayData.item("completeInputs", settings.complete().size()));
     }
   }
 
   /** What every step needs to know. */
   private record Settings(
-      String output,
-      String temp,
+      OutputFolder folder,
       List<InputFile> inputs,
       OutputFormat format,
       List<ParquetColumn> columns,
       AssembleWith assemble,
-      boolean allOrNothing)
+      boolean allOrNothing,
+      String jobId,
+      String jobDigest,
+      List<WrittenFile> complete)
       implements Serializable {
 
     InputFile input(int index) {
       return inputs.get(index);
     }
+
+    String temp() {
+      return folder.tempFolder(jobId);
+    }
+
+    List<InputFile> pending() {
+      Set<Integer> done = new HashSet<>();
+      complete.forEach(file -> done.add(file.input()));
+      return inputs.stream().filter(input -> !done.contains(input.index())).toList();
+    }
   }
 
   /**
-   * A sorted chunk of one input's results as written to temporary files.
-   *
-   * @param chunk the chunk number; -1 for the marker every input gets
+   * Writes each input's results into part files as they come and commits the input when its end
+   * marker arrives, as {@link OutputFolder} says: its output and commit record in full to the
+   * temporary folder, then the earlier record deleted, the output moved into place, the record
+   * moved into place.
    */
-  record Part(long chunk, String outputs, long outputCount, String errors, long errorCount)
-      implements Serializable {
-    static final Part MARKER = new Part(-1, null, 0, null, 0);
-  }
-
-  /** One input's outcome and its error parts, in order. */
-  record InputReport(WrittenFile written, List<String> errorParts) implements Serializable {}
-
-  static final class KeyByChunkFn extends DoFn<ResultRecord, KV<KV<Integer, Long>, ResultRecord>> {
+  static final class CommitInputsFn extends DoFn<ResultRecord, WrittenFile> {
+    private final Settings settings;
     private final int chunkRecords;
+    private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
+    private transient String attempt;
+    private transient Map<Integer, Parts> open;
 
-    KeyByChunkFn(int chunkRecords) {
+    CommitInputsFn(Settings settings, int chunkRecords) {
+      this.settings = settings;
       this.chunkRecords = chunkRecords;
     }
 
-    @ProcessElement
-    public void process(
-        @Element ResultRecord record, OutputReceiver<KV<KV<Integer, Long>, ResultRecord>> out) {
-      out.output(KV.of(KV.of(record.file(), record.line() / chunkRecords), record));
-    }
-  }
-
-  static final class WritePartFn
-      extends DoFn<KV<KV<Integer, Long>, Iterable<ResultRecord>>, KV<Integer, Part>> {
-    private final Settings settings;
-
-    WritePartFn(Settings settings) {
-      this.settings = settings;
+    @StartBundle
+    public void startBundle() {
+      // Part files are this bundle's own: a retried bundle never appends to a failed one's.
+      attempt = UUID.randomUUID().toString();
+      open = new HashMap<>();
     }
 
     @ProcessElement
-    public void process(
-        @Element KV<KV<Integer, Long>, Iterable<ResultRecord>> chunk,
-        OutputReceiver<KV<Integer, Part>> out)
+    public void process(@Element ResultRecord record, OutputReceiver<WrittenFile> out)
         throws IOException {
-      int input = chunk.getKey().getKey();
-      long number = chunk.getKey().getValue();
-      List<ResultRecord> records = new ArrayList<>();
-      chunk.getValue().forEach(records::add);
-      records.sort(Comparator.comparingLong(ResultRecord::line));
-      String base = settings.temp() + input + "/" + number;
-      String outputs = null;
-      String errors = null;
-      long outputCount = 0;
-      long errorCount = 0;
-      OutputStream outStream = null;
-      OutputStream errStream = null;
-      try {
-        long previous = -1;
-        for (ResultRecord record : records) {
-          if (record.line() == previous) {
-            continue; // a runner's retry delivered it twice
-          }
-          previous = record.line();
-          if (record.isError()) {
-            if (errStream == null) {
-              errors = base + ".errors";
-              errStream = Resources.createText(FileSystems.matchNewResource(errors, false));
-            }
-            errStream.write(errorLine(settings.input(input), record));
-            errorCount++;
-          } else {
-            if (outStream == null) {
-              outputs = base + ".outputs";
-              outStream = PartFile.create(outputs);
-            }
-            PartFile.write(outStream, record);
-            outputCount++;
-          }
+      Parts parts = open.computeIfAbsent(record.file(), this::parts);
+      if (record.isEnd()) {
+        open.remove(record.file());
+        out.output(commit(settings.input(record.file()), parts));
+        return;
+      }
+      parts.add(record, chunkRecords);
+    }
+
+    private Parts parts(int input) {
+      return new Parts(settings.temp() + "parts/" + attempt + "/" + input + "/");
+    }
+
+    @FinishBundle
+    public void finishBundle() throws IOException {
+      if (open.isEmpty()) {
+        return;
+      }
+      List<String> names = new ArrayList<>();
+      for (Map.Entry<Integer, Parts> input : open.entrySet()) {
+        input.getValue().close();
+        names.add(settings.input(input.getKey()).relativeName());
+      }
+      throw new IllegalStateException(
+          "The results of "
+              + names
+              + " ended without the input's end marker: ResultsIO commits an input when"
+              + " ResultRecord.end follows its results in the same bundle");
+    }
+
+    private WrittenFile commit(InputFile input, Parts parts) throws IOException {
+      parts.close();
+      OutputFolder folder = settings.folder();
+      ResourceId destination = folder.outputFile(input, settings.format());
+      boolean withhold = settings.allOrNothing() && parts.errors > 0;
+      boolean parquet = settings.format() == OutputFormat.PARQUET;
+      String temp = settings.temp();
+      ResourceId output = FileSystems.matchNewResource(temp + "final/" + input.index(), false);
+      ResourceId errors = FileSystems.matchNewResource(parts.base + "errors", false);
+      // counts: outputs, failed records, output bytes
+      long[] counts = new long[3];
+      try (OutputStream errorLines =
+              parts.errors > 0 ? Resources.createText(errors) : OutputStream.nullOutputStream();
+          OutputStream text =
+              !withhold && settings.format() == OutputFormat.JSONL
+                  ? Resources.createText(output)
+                  : OutputStream.nullOutputStream()) {
+        if (!withhold && parquet) {
+          ParquetRows.write(output, input, settings.columns(), parts.paths());
         }
-      } finally {
-        if (outStream != null) {
-          outStream.close();
-        }
-        if (errStream != null) {
-          errStream.close();
+        byte[] separator = settings.assemble().separator();
+        for (String part : parts.paths()) {
+          PartFile.readSorted(
+              part,
+              record -> {
+                if (record.isError()) {
+                  errorLines.write(errorLine(input, record));
+                  counts[1]++;
+                } else {
+                  byte[] bytes = record.output().getBytes(StandardCharsets.UTF_8);
+                  text.write(bytes);
+                  text.write(separator);
+                  counts[0]++;
+                  counts[2] += bytes.length + separator.length;
+                }
+              });
         }
       }
-      out.output(KV.of(input, new Part(number, outputs, outputCount, errors, errorCount)));
+      CommitRecord header =
+          new CommitRecord(
+              input.relativeName(),
+              input.source(),
+              input.version(),
+              settings.jobDigest(),
+              withhold ? null : OutputFolder.outputName(input, settings.format()),
+              withhold ? 0 : parquet ? Resources.size(output) : counts[2],
+              counts[0],
+              counts[1]);
+      ResourceId record = FileSystems.matchNewResource(temp + "records/" + input.index(), false);
+      try (OutputStream stream = Resources.createText(record)) {
+        stream.write(header.headerLine());
+        if (parts.errors > 0) {
+          try (InputStream in = Channels.newInputStream(FileSystems.open(errors))) {
+            in.transferTo(stream);
+          }
+        }
+      }
+      ResourceId committed = folder.recordFile(input.relativeName());
+      Resources.deleteIfExists(committed);
+      if (withhold) {
+        Resources.deleteIfExists(destination);
+        withheld.inc();
+      } else {
+        Resources.publish(output, destination);
+      }
+      Resources.publish(record, committed);
+      Resources.deleteTree(parts.base);
+      return new WrittenFile(
+          input.index(), withhold ? null : destination.toString(), counts[0], counts[1]);
     }
 
     private static byte[] errorLine(InputFile input, ResultRecord record) throws IOException {
@@ -415,90 +576,52 @@ public final class ResultsIO {
     }
   }
 
-  static final class WriteOutputFn extends DoFn<KV<Integer, Iterable<Part>>, WrittenFile> {
-    private final Settings settings;
-    private final TupleTag<WrittenFile> written;
-    private final TupleTag<KV<Integer, InputReport>> reports;
-    private final Counter withheld = Metrics.counter(RecordsIO.METRICS, OBJECTS_FAILED);
+  /**
+   * One input's part files while its results come in: a file per chunk of {@code chunkRecords}
+   * consecutive record numbers, records appended in arrival order (sorted when read back).
+   */
+  private static final class Parts {
+    private final String base;
+    private final Map<Long, OutputStream> chunks = new TreeMap<>();
+    private final Map<Long, String> paths = new TreeMap<>();
+    private long errors;
 
-    WriteOutputFn(
-        Settings settings,
-        TupleTag<WrittenFile> written,
-        TupleTag<KV<Integer, InputReport>> reports) {
-      this.settings = settings;
-      this.written = written;
-      this.reports = reports;
+    Parts(String base) {
+      this.base = base;
     }
 
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Part>> element, MultiOutputReceiver out)
-        throws IOException {
-      InputFile input = settings.input(element.getKey());
-      List<Part> parts = new ArrayList<>();
-      for (Part part : element.getValue()) {
-        if (part.chunk() >= 0) {
-          parts.add(part);
-        }
+    void add(ResultRecord record, int chunkRecords) throws IOException {
+      long chunk = record.line() / chunkRecords;
+      OutputStream stream = chunks.get(chunk);
+      if (stream == null) {
+        String path = base + chunk;
+        stream = PartFile.create(path);
+        chunks.put(chunk, stream);
+        paths.put(chunk, path);
       }
-      parts.sort(Comparator.comparingLong(Part::chunk));
-      List<String> outputParts = new ArrayList<>();
-      List<String> errorParts = new ArrayList<>();
-      long outputs = 0;
-      long errorCount = 0;
-      for (Part part : parts) {
-        if (part.outputs() != null) {
-          outputParts.add(part.outputs());
-        }
-        if (part.errors() != null) {
-          errorParts.add(part.errors());
-        }
-        outputs += part.outputCount();
-        errorCount += part.errorCount();
-      }
-      String relative = input.relativeName() + settings.format().suffix();
-      ResourceId destination = Resources.file(settings.output(), relative);
-      WrittenFile result;
-      if (settings.allOrNothing() && errorCount > 0) {
-        Resources.deleteIfExists(destination);
-        withheld.inc();
-        result = new WrittenFile(input.index(), null, outputs, errorCount);
-      } else {
-        publish(input, outputParts, destination);
-        result = new WrittenFile(input.index(), destination.toString(), outputs, errorCount);
-      }
-      out.get(written).output(result);
-      // Every input's report meets the others' in one place: the errors file and the report.
-      out.get(reports).output(KV.of(0, new InputReport(result, errorParts)));
+      PartFile.write(stream, record);
+      errors += record.isError() ? 1 : 0;
     }
 
-    private void publish(InputFile input, List<String> outputParts, ResourceId destination)
-        throws IOException {
-      ResourceId temporary =
-          FileSystems.matchNewResource(settings.temp() + "final/" + input.index(), false);
-      if (settings.format() == OutputFormat.PARQUET) {
-        ParquetRows.write(temporary, input, settings.columns(), outputParts);
-      } else {
-        byte[] separator = settings.assemble().separator();
-        try (OutputStream stream = Resources.createText(temporary)) {
-          for (String part : outputParts) {
-            PartFile.read(
-                part,
-                record -> {
-                  stream.write(record.output().getBytes(StandardCharsets.UTF_8));
-                  stream.write(separator);
-                });
-          }
-        }
+    /** The part files in chunk order. */
+    List<String> paths() {
+      return List.copyOf(paths.values());
+    }
+
+    void close() throws IOException {
+      for (OutputStream stream : chunks.values()) {
+        stream.close();
       }
-      Resources.publish(temporary, destination);
+      chunks.clear();
     }
   }
 
   /**
-   * Writes the errors file, every input's errors in input order, then the report of what was
-   * written ({@link Write#writtenFiles()}), so a report means the whole output is in place.
+   * The last step, once every input is committed: writes the errors file, the error lines of every
+   * commit record in the folder in name order, then the report of what was written ({@link
+   * Write#writtenFiles()}), so a report means the whole output is in place.
    */
-  static final class WriteErrorsFn extends DoFn<KV<Integer, Iterable<InputReport>>, Void> {
+  static final class WriteErrorsFn extends DoFn<KV<Integer, Iterable<WrittenFile>>, Void> {
     private final Settings settings;
 
     WriteErrorsFn(Settings settings) {
@@ -506,28 +629,43 @@ public final class ResultsIO {
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<InputReport>> element) throws IOException {
-      List<InputReport> inputs = new ArrayList<>();
-      element.getValue().forEach(inputs::add);
-      inputs.sort(Comparator.comparingInt(report -> report.written().input()));
+    public void process(@Element KV<Integer, Iterable<WrittenFile>> element) throws IOException {
+      Map<Integer, WrittenFile> byInput = new TreeMap<>();
+      for (WrittenFile file : settings.complete()) {
+        byInput.put(file.input(), file);
+      }
+      for (WrittenFile file : element.getValue()) {
+        if (file.input() >= 0) {
+          byInput.put(file.input(), file);
+        }
+      }
+      for (InputFile input : settings.pending()) {
+        if (!byInput.containsKey(input.index())) {
+          throw new IllegalStateException(
+              input.relativeName() + " was not committed: no end marker came for it");
+        }
+      }
+      // Failed records of the job's inputs are counted; any other record in the folder (an
+      // earlier job's other inputs) is read, since its .out is there too.
+      Map<String, Long> errorsByName = new HashMap<>();
+      for (WrittenFile file : byInput.values()) {
+        errorsByName.put(settings.input(file.input()).relativeName(), file.errors());
+      }
+      OutputFolder folder = settings.folder();
       ResourceId temporary = FileSystems.matchNewResource(settings.temp() + "final/errors", false);
       try (OutputStream stream = Resources.createText(temporary)) {
-        for (InputReport input : inputs) {
-          for (String part : input.errorParts()) {
-            try (InputStream in =
-                Channels.newInputStream(
-                    FileSystems.open(FileSystems.matchNewResource(part, false)))) {
-              in.transferTo(stream);
-            }
+        for (Map.Entry<String, ResourceId> record : folder.records().entrySet()) {
+          Long errors = errorsByName.get(record.getKey());
+          if (errors == null || errors > 0) {
+            OutputFolder.copyErrors(record.getValue(), stream);
           }
         }
       }
-      Resources.publish(temporary, Resources.file(settings.output(), ERRORS_FILE));
+      Resources.publish(temporary, folder.errorsFile());
       try (OutputStream report =
           Resources.createText(FileSystems.matchNewResource(settings.temp() + REPORT, false))) {
-        for (InputReport input : inputs) {
-          report.write(
-              (JSON.writeValueAsString(input.written()) + "\n").getBytes(StandardCharsets.UTF_8));
+        for (WrittenFile file : byInput.values()) {
+          report.write((JSON.writeValueAsString(file) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
     }

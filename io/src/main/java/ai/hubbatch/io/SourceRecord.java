@@ -53,6 +53,20 @@ public record SourceRecord(
     return new SourceRecord(file, number, offset, rawPreview, null, null, reason);
   }
 
+  /**
+   * The end of an input object: emitted after its last record, in the same bundle, by {@link
+   * RecordsIO.Read#withEndMarkers()}, so what follows knows the object is done. Real records are
+   * numbered from 1; the end is number 0.
+   */
+  public static SourceRecord end(int file) {
+    return new SourceRecord(file, 0, -1, null, null, null, null);
+  }
+
+  /** Whether this is {@link #end(int)}, no record. */
+  public boolean isEnd() {
+    return line == 0;
+  }
+
   /** This record with the object's header line. */
   public SourceRecord withHeader(String value) {
     return new SourceRecord(file, line, offset, text, data, value, readError);

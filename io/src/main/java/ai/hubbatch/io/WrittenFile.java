@@ -12,4 +12,8 @@ import java.io.Serializable;
  * @param errors records of this input written to the errors file
  */
 public record WrittenFile(int input, String path, long outputs, long errors)
-    implements Serializable {}
+    implements Serializable {
+
+  /** No input: what the sink's last step starts from when no input was left to write. */
+  static final WrittenFile NONE = new WrittenFile(-1, null, 0, 0);
+}

@@ -21,12 +21,19 @@ class InputFilesTest {
     Files.writeString(dir.resolve("in/2024/b.jsonl"), "1\n");
     Files.writeString(dir.resolve("in/_errors.jsonl"), "hidden\n");
     Files.writeString(dir.resolve("in/.hidden"), "hidden\n");
+    // An output folder inside the input: its bookkeeping is no input.
+    Files.createDirectories(dir.resolve("in/.hubbatch/done"));
+    Files.writeString(dir.resolve("in/.hubbatch/done/a.jsonl.jsonl"), "{}\n");
     Files.writeString(dir.resolve("c.jsonl"), "1\n");
 
     List<InputFile> folder = InputFiles.expand(List.of(dir.resolve("in").toString()));
     assertEquals(
         List.of("2024/b.jsonl", "a.jsonl"), folder.stream().map(InputFile::relativeName).toList());
     assertEquals(List.of(0, 1), folder.stream().map(InputFile::index).toList());
+    // Each file's version is what a listing says of its bytes: size and modification time.
+    Path a = dir.resolve("in/a.jsonl");
+    assertEquals(
+        "size=2 modified=" + Files.getLastModifiedTime(a).toMillis(), folder.get(1).version());
 
     List<InputFile> glob = InputFiles.expand(List.of(dir + "/in/*.jsonl", dir + "/c.jsonl"));
     assertEquals(

@@ -16,7 +16,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ResultsIOTest {
         ResultsIO.write().to(out.toString()).withInputs(inputs).withChunkRecords(1000);
     Pipeline pipeline = TestPipelines.create();
     PAssert.that(
-            pipeline
-                .apply(Create.of(results()).withCoder(ResultRecord.Coder.of()))
+            TestPipelines.results(pipeline, results(), List.of(0, 1, 2))
                 .apply(write)
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
@@ -91,11 +89,53 @@ class ResultsIOTest {
             "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not"
                 + " JSON\",\"record\":\"{oops\"}"),
         Files.readAllLines(out.resolve("_errors.jsonl")));
-    try (Stream<Path> files = Files.list(out)) {
-      assertFalse(
-          files.anyMatch(f -> f.getFileName().toString().startsWith(".hubbatch-tmp")),
-          "temporary files are cleaned up");
+    assertFalse(Files.exists(out.resolve(".hubbatch/tmp")), "temporary files are cleaned up");
+    try (Stream<Path> files = Files.walk(out.resolve(".hubbatch/done"))) {
+      assertEquals(
+          List.of("a.jsonl.jsonl", "empty.jsonl.jsonl", "sub/b.jsonl.jsonl"),
+          files
+              .filter(Files::isRegularFile)
+              .map(f -> out.resolve(".hubbatch/done").relativize(f).toString())
+              .sorted()
+              .toList(),
+          "a commit record per input");
     }
+    assertEquals(
+        "{\"hubbatch\":1,\"name\":\"sub/b.jsonl\",\"source\":\"/data/sub/b.jsonl\","
+            + "\"sourceVersion\":null,\"job\":\"\",\"output\":\"sub/b.jsonl.out\","
+            + "\"outputBytes\":"
+            + Files.size(out.resolve("sub/b.jsonl.out"))
+            + ",\"outputs\":2,\"errors\":1}\n"
+            + "{\"file\":\"/data/sub/b.jsonl\",\"line\":3,\"reason\":\"not JSON\","
+            + "\"record\":\"{oops\"}\n",
+        Files.readString(out.resolve(".hubbatch/done/sub/b.jsonl.jsonl")),
+        "the header, then the input's failed records as in _errors.jsonl");
+  }
+
+  /**
+   * An input is committed when its end arrives, whatever the other inputs do: here the second never
+   * ends, so the job fails, and the first is complete all the same. A sink that waited for every
+   * input (a shuffle before the write) would have committed nothing.
+   */
+  @Test
+  void commitsEachInputAtItsEndWithoutWaitingForTheOthers() throws Exception {
+    Path out = dir.resolve("out");
+    ResultsIO.Write write = ResultsIO.write().to(out.toString()).withInputs(inputs);
+    Pipeline pipeline = TestPipelines.create();
+    TestPipelines.results(
+            pipeline,
+            List.of(ResultRecord.output(0, 1, "{\"a\":1}"), ResultRecord.output(1, 1, "{\"b\":1}")),
+            List.of(0),
+            out.resolve(".hubbatch/done/a.jsonl.jsonl").toString())
+        .apply(write);
+    assertThrows(RuntimeException.class, () -> TestPipelines.run(pipeline));
+    TestPipelines.awaitWorkersGone();
+    write.cleanUp();
+    assertEquals("{\"a\":1}\n", Files.readString(out.resolve("a.jsonl.out")));
+    assertTrue(Files.exists(out.resolve(".hubbatch/done/a.jsonl.jsonl")));
+    assertFalse(Files.exists(out.resolve("sub/b.jsonl.out")));
+    assertFalse(Files.exists(out.resolve(".hubbatch/done/sub/b.jsonl.jsonl")));
+    assertFalse(Files.exists(out.resolve("_errors.jsonl")), "the job did not finish");
   }
 
   @Test
@@ -119,7 +159,7 @@ class ResultsIOTest {
                     new ParquetColumn(
                         "embeddings", ParquetColumn.Type.FLOAT_VECTOR, "/embeddings")));
     Pipeline pipeline = TestPipelines.create();
-    pipeline.apply(Create.of(results()).withCoder(ResultRecord.Coder.of())).apply(write);
+    TestPipelines.results(pipeline, results(), List.of(0, 1, 2)).apply(write);
     TestPipelines.run(pipeline);
     write.cleanUp();
 
@@ -163,8 +203,7 @@ class ResultsIOTest {
             .withAllOrNothing(true);
     Pipeline pipeline = TestPipelines.create();
     PAssert.that(
-            pipeline
-                .apply(Create.of(results).withCoder(ResultRecord.Coder.of()))
+            TestPipelines.results(pipeline, results, List.of(0, 1, 2))
                 .apply(write)
                 .apply(
                     MapElements.into(TypeDescriptors.strings())

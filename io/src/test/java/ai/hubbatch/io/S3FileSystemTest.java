@@ -1,6 +1,7 @@
 package ai.hubbatch.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -47,10 +48,14 @@ class S3FileSystemTest {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply(Create.of(files))
-        .apply(RecordsIO.read())
+        .apply(RecordsIO.read().withEndMarkers())
         .apply(
             MapElements.into(TypeDescriptor.of(ResultRecord.class))
-                .via(r -> ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
+                .via(
+                    r ->
+                        r.isEnd()
+                            ? ResultRecord.end(r)
+                            : ResultRecord.output(r.file(), r.line(), "{\"n\":" + r.text() + "}")))
         .setCoder(ResultRecord.Coder.of())
         .apply(write);
     TestPipelines.run(pipeline);
@@ -64,6 +69,8 @@ class S3FileSystemTest {
             "in/_SUCCESS",
             "in/a.jsonl",
             "other/c.jsonl",
+            "out/.hubbatch/done/2024/05/b.jsonl.jsonl",
+            "out/.hubbatch/done/a.jsonl.jsonl",
             "out/2024/05/b.jsonl.out",
             "out/_errors.jsonl",
             "out/a.jsonl.out"),
@@ -87,10 +94,15 @@ class S3FileSystemTest {
         "data",
         "manifests/m.json",
         "[{\"prefix\": \"s3://data/in/\"}, \"day2.jsonl\", \"day1/late.jsonl\"]");
+    List<InputFile> listed = InputFiles.fromManifest("s3://data/manifests/m.json");
     assertEquals(
         List.of(
             new InputFile(0, "s3://data/in/day1/late.jsonl", "day1/late.jsonl"),
             new InputFile(1, "s3://data/in/day2.jsonl", "day2.jsonl")),
-        InputFiles.fromManifest("s3://data/manifests/m.json"));
+        listed.stream().map(f -> new InputFile(f.index(), f.source(), f.relativeName())).toList());
+    // Each object's version is its size, time and ETag, as S3 lists them.
+    String etag = s3.client().headObject(b -> b.bucket("data").key("in/day2.jsonl")).eTag();
+    assertTrue(listed.get(1).version().startsWith("size=2 modified="), listed.get(1).version());
+    assertTrue(listed.get(1).version().endsWith(" checksum=" + etag), listed.get(1).version());
   }
 }

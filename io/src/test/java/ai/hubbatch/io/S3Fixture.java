@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.beam.sdk.io.aws2.common.HttpClientConfiguration;
 import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
@@ -45,8 +46,16 @@ public final class S3Fixture {
    * Beam's writer always sends.
    */
   public static S3ProxyExtension server() {
+    return server("transient");
+  }
+
+  /**
+   * A server with another of s3proxy's stores: {@code filesystem} keeps objects in a temporary
+   * folder and, like many self-hosted stores, refuses encryption settings it does not implement.
+   */
+  public static S3ProxyExtension server(String store) {
     return S3ProxyExtension.builder()
-        .withBlobStoreProvider("transient")
+        .withBlobStoreProvider(store)
         .withCredentials(ACCESS_KEY, SECRET_KEY)
         .ignoreUnknownHeaders()
         .build();
@@ -67,12 +76,23 @@ public final class S3Fixture {
 
   /** Points the options at this server, as the CLI does for {@code --s3-endpoint}. */
   public <T extends PipelineOptions> T configure(T options) {
+    return configure(options, endpoint());
+  }
+
+  /**
+   * Points the options at another endpoint in front of this server ({@link FaultProxy}), with
+   * timeouts of a second, so a stalled request is given up and retried quickly.
+   */
+  public <T extends PipelineOptions> T configure(T options, URI endpoint) {
     S3Connection.register();
-    options
-        .as(AwsOptions.class)
-        .setAwsCredentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
-    S3Connection.configure(options, Optional.of(endpoint().toString()), Map.of());
+    AwsOptions aws = options.as(AwsOptions.class);
+    aws.setAwsCredentialsProvider(
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+    if (!endpoint.equals(endpoint())) {
+      aws.setHttpClientConfiguration(
+          HttpClientConfiguration.builder().socketTimeout(1000).connectionTimeout(1000).build());
+    }
+    S3Connection.configure(options, Optional.of(endpoint.toString()), Map.of());
     return options;
   }
 

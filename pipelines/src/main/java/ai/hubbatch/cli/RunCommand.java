@@ -3,9 +3,12 @@ package ai.hubbatch.cli;
 import ai.hubbatch.io.AssembleWith;
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.InputFiles;
+import ai.hubbatch.io.JobLock;
+import ai.hubbatch.io.OutputFolder;
 import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
+import ai.hubbatch.io.StorageErrors;
 import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -24,11 +27,14 @@ import ai.hubbatch.pipeline.TransformSettings;
 import ai.hubbatch.pipeline.dataprocessing.ContentType;
 import ai.hubbatch.pipeline.dataprocessing.JoinSource;
 import ai.hubbatch.pipeline.dataprocessing.JsonPath;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Compression;
@@ -138,8 +144,28 @@ class RunCommand implements Callable<Integer> {
               + "path-style; default $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else AWS.")
   String s3Endpoint;
 
+  @Option(
+      names = "--s3-sse",
+      description =
+          "Server-side encryption of the objects written: AES256 or aws:kms (default: none sent; "
+              + "the bucket's default applies).")
+  String s3Sse;
+
+  @Option(
+      names = "--s3-kms-key-id",
+      description = "KMS key (id, ARN or alias) for --s3-sse aws:kms, which it implies.")
+  String s3KmsKeyId;
+
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default) or parquet.")
   String format;
+
+  @Option(
+      names = "--resume",
+      description =
+          "Skip inputs that an earlier run into the same --output completed from the same input"
+              + " bytes with the same model and options, and do the rest; the result is the same"
+              + " as one uninterrupted run.")
+  boolean resume;
 
   @Mixin InferenceOptions inference;
 
@@ -175,29 +201,44 @@ class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     beamArgs.add(0, Runner.parse(runner).beamOption());
+    if (inputs == null || inputs.isEmpty() || output == null) {
+      throw new IllegalArgumentException(
+          "Missing "
+              + (output == null && inputs != null ? "--output" : "--input")
+              + ": say what to read and where to write");
+    }
     PipelineOptions options = beamOptions();
+    boolean s3 = touchesS3();
     if (S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv()).isEmpty()
-        && !touchesS3()) {
+        && !s3) {
       S3Connection.skipRegionLookup(options, beamArgs);
     }
+    S3Connection.encryption(options, Optional.ofNullable(s3Sse), Optional.ofNullable(kmsKeyId()));
     FileSystems.setDefaultPipelineOptions(options);
-    InferenceJob job = job();
-    PrintStream err = System.err;
-    err.printf(
-        "hubbatch: %s, task %s; %d input file(s) -> %s%n",
-        located.describe(), job.model().task(), job.inputs().size(), job.output());
-    err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
-    err.printf(
-        "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
-        sortBuffer,
-        job.sizing().maxItems() != null && job.sizing().maxCost() != null
-            ? "as given"
-            : "sized for each worker's device (logged when the model loads)");
-    JobSummary summary = JobRunner.run(job, options, err);
-    summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
-    int code = exitCode(summary, err);
-    report.write(job, located, options, summary, code, err);
-    return code;
+    // Everything that can be checked before the model loads is, so a mistake costs seconds.
+    if (s3) {
+      S3Connection.checkCredentials(options);
+    }
+    OutputFolder folder = OutputFolder.at(output);
+    try (JobLock lock = claim(folder)) {
+      InferenceJob job = job();
+      PrintStream err = System.err;
+      err.printf(
+          "hubbatch: %s, task %s; %d input file(s) -> %s%n",
+          located.describe(), job.model().task(), job.inputs().size(), job.output());
+      err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
+      err.printf(
+          "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
+          sortBuffer,
+          job.sizing().maxItems() != null && job.sizing().maxCost() != null
+              ? "as given"
+              : "sized for each worker's device (logged when the model loads)");
+      JobSummary summary = JobRunner.run(job, options, err, lock, resume);
+      summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
+      int code = exitCode(summary, err);
+      report.write(job, located, options, summary, code, err);
+      return code;
+    }
   }
 
   private static int exitCode(JobSummary summary, PrintStream err) {
@@ -214,6 +255,26 @@ class RunCommand implements Callable<Integer> {
     return summary.failed() > 0 ? Main.RECORDS_FAILED : 0;
   }
 
+  /** The KMS key for SSE-KMS: the option, else the transform job's {@code KmsKeyId}. */
+  String kmsKeyId() {
+    return s3KmsKeyId;
+  }
+
+  /**
+   * Locks the output folder, which proves it can be written: a folder another job holds, a path
+   * that is a file, a folder that cannot be written or a missing bucket are refused here.
+   */
+  private static JobLock claim(OutputFolder folder) throws IOException {
+    try {
+      return folder.lock(UUID.randomUUID().toString());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
+      throw StorageErrors.explain("Cannot write into the output " + folder.uri(), e);
+    }
+  }
+
   /**
    * Whether the job may read or write S3: an S3 input, output or model, or a manifest, whose
    * entries may name S3 objects whatever its own path.
@@ -228,18 +289,28 @@ class RunCommand implements Callable<Integer> {
             .anyMatch(p -> p != null && p.trim().toLowerCase(Locale.ROOT).startsWith("s3://"));
   }
 
-  /** Resolves everything before the pipeline exists, so mistakes fail in milliseconds. */
+  /** Resolves everything before the pipeline exists, so mistakes fail in seconds. */
   InferenceJob job() throws Exception {
-    if (inputs == null || inputs.isEmpty() || output == null) {
-      throw new IllegalArgumentException(
-          "Missing "
-              + (output == null && inputs != null ? "--output" : "--input")
-              + ": say what to read and where to write");
+    List<InputFile> files;
+    try {
+      files = listInputs();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
+      throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
     }
-    List<InputFile> files = listInputs();
     Optional<EngineKind> requested = inference.engine();
-    located =
-        ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
+    try {
+      located =
+          ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
+    } catch (IOException | UncheckedIOException e) {
+      throw StorageErrors.explain(
+          "Cannot fetch the model "
+              + (inference.model() == null ? "(the default)" : inference.model())
+              + " (check the name, the network, or HF_HUB_OFFLINE=1 with a filled cache)",
+          e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+    }
     ModelFolder folder = located.folder();
     String resolvedTask =
         inference.task() != null

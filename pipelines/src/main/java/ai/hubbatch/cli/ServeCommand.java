@@ -4,6 +4,7 @@ import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.ModelLocator;
+import ai.hubbatch.serve.Connections;
 import ai.hubbatch.serve.InferenceServer;
 import ai.hubbatch.serve.ServeSettings;
 import java.io.PrintStream;
@@ -32,6 +33,35 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "Port (env SAGEMAKER_BIND_TO_PORT, default 8080).")
   Integer port;
+
+  @Option(
+      names = "--bind-address",
+      description =
+          "Address to listen on, such as 127.0.0.1 (env SAGEMAKER_BIND_TO_ADDRESS; default every"
+              + " interface, as SageMaker needs).")
+  String bindAddress;
+
+  @Option(
+      names = "--header-timeout-seconds",
+      description =
+          "A request's line and headers must arrive within this time, else 408 and the"
+              + " connection closes (env SAGEMAKER_MODEL_SERVER_HEADER_TIMEOUT_SECONDS, default 60;"
+              + " 0 = none).")
+  Integer headerTimeoutSeconds;
+
+  @Option(
+      names = "--body-timeout-seconds",
+      description =
+          "A request's body must arrive within this time of its headers, else 408 (env"
+              + " SAGEMAKER_MODEL_SERVER_BODY_TIMEOUT_SECONDS, default 120; 0 = none).")
+  Integer bodyTimeoutSeconds;
+
+  @Option(
+      names = "--idle-timeout-seconds",
+      description =
+          "A kept-alive connection with no new request for this long is closed (env"
+              + " SAGEMAKER_MODEL_SERVER_IDLE_TIMEOUT_SECONDS, default 300; 0 = none).")
+  Integer idleTimeoutSeconds;
 
   @Mixin InferenceOptions inference;
 
@@ -125,9 +155,9 @@ final class ServeCommand implements Callable<Integer> {
     err.printf(
         "hubbatch serve: %s loaded in %.1f s%n", loaded.describe(), loaded.loadMillis() / 1000.0);
     err.printf(
-        "hubbatch serve: listening on port %d; %d requests at once, engine batches of up "
+        "hubbatch serve: listening on %s; %d requests at once, engine batches of up "
             + "to %d sequences and %d padded tokens, %s%n",
-        server.port(),
+        settings.connections().describe(server.port()),
         settings.maxConcurrent(),
         settings.limits().maxItems(),
         settings.limits().maxCost(),
@@ -163,6 +193,19 @@ final class ServeCommand implements Callable<Integer> {
     if (timeoutSeconds != null) {
       settings = settings.withTimeout(Duration.ofSeconds(timeoutSeconds));
     }
-    return settings;
+    Connections connections = settings.connections();
+    if (bindAddress != null) {
+      connections = connections.withBindAddress(bindAddress);
+    }
+    if (headerTimeoutSeconds != null) {
+      connections = connections.withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds));
+    }
+    if (bodyTimeoutSeconds != null) {
+      connections = connections.withBodyTimeout(Duration.ofSeconds(bodyTimeoutSeconds));
+    }
+    if (idleTimeoutSeconds != null) {
+      connections = connections.withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+    }
+    return settings.withConnections(connections);
   }
 }

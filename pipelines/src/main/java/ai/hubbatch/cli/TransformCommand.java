@@ -61,6 +61,11 @@ final class TransformCommand extends RunCommand {
   }
 
   @Override
+  String kmsKeyId() {
+    return s3KmsKeyId != null ? s3KmsKeyId : file.kmsKeyId();
+  }
+
+  @Override
   TransformSettings defaultSettings() {
     return file.settings();
   }

@@ -5,6 +5,10 @@ import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -38,6 +42,33 @@ public record InferenceJob(
       throw new IllegalArgumentException("The sort buffer must hold at least one record");
     }
     transform.mapping(model.task()); // fails now, not on the workers
+  }
+
+  /**
+   * A digest of everything besides the inputs' bytes that decides what the job writes: the model as
+   * named and pinned, task, engine and its settings, the output format, and how records are read,
+   * mapped and written. Batch sizes and the sort buffer are left out: they change how fast, not
+   * what. {@code --resume} trusts an earlier output only when its commit record has this digest.
+   */
+  public String digest() {
+    String described =
+        String.join(
+            "\n",
+            "model=" + model.model(),
+            "revision=" + model.revision(),
+            "task=" + model.task(),
+            "engine=" + model.engine(),
+            "engineSettings=" + model.settings(),
+            "format=" + format,
+            "transform=" + transform,
+            "maxRecordBytes=" + maxRecordBytes);
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(described.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A JSON Lines job, {@code hubbatch run}'s defaults. */

@@ -25,7 +25,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * #statsFile}) for the run report.
  *
  * <pre>{@code
- * ResultsIO.Write write = InferencePipeline.build(pipeline, job);
+ * ResultsIO.Write write = InferencePipeline.sink(job);
+ * InferencePipeline.build(pipeline, job, write);
  * pipeline.run().waitUntilFinish();
  * write.cleanUp();
  * }</pre>
@@ -34,26 +35,34 @@ public final class InferencePipeline {
 
   private InferencePipeline() {}
 
-  /**
-   * Adds the job's steps to the pipeline.
-   *
-   * @return the sink, whose {@link ResultsIO.Write#cleanUp()} removes temporary files once the
-   *     pipeline has finished
-   */
-  public static ResultsIO.Write build(Pipeline pipeline, InferenceJob job) {
+  /** The job's sink, before its job id, digest and complete inputs are set ({@link JobRunner}). */
+  public static ResultsIO.Write sink(InferenceJob job) {
     TransformSettings transform = job.transform();
-    ResultsIO.Write write =
-        ResultsIO.write()
-            .to(job.output())
-            .withInputs(job.inputs())
-            .withFormat(job.format())
-            .withParquetColumns(columns(job.model().task()))
-            .withAssembleWith(transform.assembleWith())
-            .withAllOrNothing(transform.allOrNothing());
+    return ResultsIO.write()
+        .to(job.output())
+        .withInputs(job.inputs())
+        .withFormat(job.format())
+        .withParquetColumns(columns(job.model().task()))
+        .withAssembleWith(transform.assembleWith())
+        .withAllOrNothing(transform.allOrNothing())
+        .withJobDigest(job.digest());
+  }
+
+  /**
+   * Adds the job's steps to the pipeline: the inputs the sink has still to write ({@link
+   * ResultsIO.Write#pending()}) are read, scored and written; complete ones are not read at all.
+   */
+  public static void build(Pipeline pipeline, InferenceJob job, ResultsIO.Write write) {
+    List<InputFile> pending = write.pending();
+    if (pending.isEmpty()) {
+      // Resumed with every input complete: the sink only writes the errors file; no model loads.
+      pipeline.apply("NothingLeft", Create.empty(ResultRecord.Coder.of())).apply("Write", write);
+      return;
+    }
     PCollection<InputFile> inputs =
         pipeline.apply(
-            "ListInputs", Create.of(job.inputs()).withCoder(SerializableCoder.of(InputFile.class)));
-    if (job.inputs().size() > 1) {
+            "ListInputs", Create.of(pending).withCoder(SerializableCoder.of(InputFile.class)));
+    if (pending.size() > 1) {
       // One file per worker bundle, so files are read and scored in parallel. A single file
       // has nothing to spread, and the shuffle would only delay its first record.
       inputs = inputs.apply("SpreadFiles", Reshuffle.viaRandomKey());
@@ -70,7 +79,6 @@ public final class InferencePipeline {
         .get(PredictFn.STATS)
         .setCoder(JobStatsFile.coder())
         .apply("Stats", JobStatsFile.write(statsFile(write)));
-    return write;
   }
 
   /**
@@ -91,7 +99,8 @@ public final class InferencePipeline {
             .withSplitType(transform.splitType())
             .withCompression(transform.compression())
             .withMaxRecordBytes(job.maxRecordBytes())
-            .withMaxPayloadMb(transform.maxPayloadMb());
+            .withMaxPayloadMb(transform.maxPayloadMb())
+            .withEndMarkers();
     if (mapping.binaryRecords()) {
       read = read.withBinaryRecords();
     }

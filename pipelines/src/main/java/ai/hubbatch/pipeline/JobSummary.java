@@ -20,6 +20,9 @@ import org.apache.beam.sdk.PipelineResult;
  * @param metrics the job's Beam metrics
  * @param written what was written for each input, in input order (empty if the job failed)
  * @param stats the predict step's statistics, merged over the job (empty if the job failed)
+ * @param resumedInputs inputs an earlier job had completed, skipped by {@code --resume}; their
+ *     records are counted above, as the output folder holds them
+ * @param resumedRecords the records of those inputs
  */
 public record JobSummary(
     PipelineResult.State state,
@@ -29,17 +32,25 @@ public record JobSummary(
     long objectsFailed,
     JobMetrics metrics,
     List<WrittenFile> written,
-    JobStats stats) {
+    JobStats stats,
+    int resumedInputs,
+    long resumedRecords) {
 
   public JobSummary {
     written = List.copyOf(written);
   }
 
-  /** The summary of a finished pipeline from what it wrote (empty if it failed). */
+  /**
+   * The summary of a finished pipeline from what it wrote (empty if it failed).
+   *
+   * @param written every input's outcome, complete inputs skipped by {@code --resume} included
+   * @param resumed the complete inputs that were skipped
+   */
   public static JobSummary of(
       PipelineResult.State state,
       double seconds,
       List<WrittenFile> written,
+      List<WrittenFile> resumed,
       JobMetrics metrics,
       JobStats stats) {
     long outputs = 0;
@@ -50,7 +61,21 @@ public record JobSummary(
       failed += file.errors();
       withheld += file.path() == null ? 1 : 0;
     }
-    return new JobSummary(state, seconds, outputs, failed, withheld, metrics, written, stats);
+    long resumedRecords = 0;
+    for (WrittenFile file : resumed) {
+      resumedRecords += file.outputs() + file.errors();
+    }
+    return new JobSummary(
+        state,
+        seconds,
+        outputs,
+        failed,
+        withheld,
+        metrics,
+        written,
+        stats,
+        resumed.size(),
+        resumedRecords);
   }
 
   /** Records read (blank lines excluded): each got an output or an error. */
@@ -66,8 +91,9 @@ public record JobSummary(
     return metrics.paddingEfficiency();
   }
 
+  /** Records this run read per second: those of resumed inputs were not read again. */
   public double recordsPerSecond() {
-    return seconds <= 0 ? 0 : read() / seconds;
+    return seconds <= 0 ? 0 : (read() - resumedRecords) / seconds;
   }
 
   public double tokensPerSecond() {
@@ -84,6 +110,13 @@ public record JobSummary(
         metrics.blankLines() > 0
             ? String.format(Locale.ROOT, " (blank lines skipped: %,d)", metrics.blankLines())
             : "");
+    if (resumedInputs > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  resumed        %,d input(s) already complete, %,d records not read again%n",
+          resumedInputs,
+          resumedRecords);
+    }
     out.printf(Locale.ROOT, "  outputs        %,d%n", outputs);
     out.printf(
         Locale.ROOT,

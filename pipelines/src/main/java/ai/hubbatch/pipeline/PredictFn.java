@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * buffer's size or the end of the bundle; then all held records are sorted by length, cut into
  * token-budget batches and answered. No state or timers, so it runs on every Beam runner.
  *
+ * <p>An input's end marker ({@link SourceRecord#end}) follows the input's last result out: it is
+ * held while any of the input's records are, so the sink commits the input only once all of them
+ * are written.
+ *
  * <p>Records become requests, and responses outputs, through the job's {@link RecordMapping}
  * (content type, filters, join, Accept); a record it cannot map fails alone.
  *
@@ -61,6 +65,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   private transient BatchPredictor predictor;
   private transient List<SourceRecord> held;
   private transient List<PendingRequest> pending;
+  private transient List<SourceRecord> ends;
 
   PredictFn(InferenceJob job) {
     this.job = job;
@@ -77,6 +82,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     predictor = model.newPredictor(limits, metrics::batch);
     held = new ArrayList<>();
     pending = new ArrayList<>();
+    ends = new ArrayList<>();
   }
 
   @StartBundle
@@ -86,6 +92,14 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   @ProcessElement
   public void process(@Element SourceRecord record, OutputReceiver<ResultRecord> receiver) {
+    if (record.isEnd()) {
+      if (held.stream().anyMatch(r -> r.file() == record.file())) {
+        ends.add(record);
+      } else {
+        receiver.output(ResultRecord.end(record));
+      }
+      return;
+    }
     if (!record.readable()) {
       emit(ResultRecord.error(record, record.readError()), receiver::output);
       return;
@@ -121,16 +135,20 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   }
 
   private void flush(Consumer<ResultRecord> receiver) {
-    if (held.isEmpty()) {
-      return;
+    if (!held.isEmpty()) {
+      List<Outcome> outcomes = predictor.complete(pending);
+      for (int i = 0; i < held.size(); i++) {
+        SourceRecord record = held.get(i);
+        emit(result(record, outcomes.get(i)), receiver);
+      }
+      held.clear();
+      pending.clear();
     }
-    List<Outcome> outcomes = predictor.complete(pending);
-    for (int i = 0; i < held.size(); i++) {
-      SourceRecord record = held.get(i);
-      emit(result(record, outcomes.get(i)), receiver);
+    // Nothing is held now: every waiting input's results are out.
+    for (SourceRecord end : ends) {
+      receiver.accept(ResultRecord.end(end));
     }
-    held.clear();
-    pending.clear();
+    ends.clear();
   }
 
   private ResultRecord result(SourceRecord record, Outcome outcome) {

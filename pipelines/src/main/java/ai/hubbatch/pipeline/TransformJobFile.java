@@ -25,6 +25,7 @@ import org.apache.beam.sdk.io.Compression;
  * @param input the {@code S3Uri}: a key prefix, or the manifest's location
  * @param manifest whether {@code S3DataType} is {@code ManifestFile}
  * @param output the {@code S3OutputPath}
+ * @param kmsKeyId the {@code TransformOutput.KmsKeyId} that encrypts the outputs (SSE-KMS), or null
  * @param settings the record and output settings
  * @param environment the {@code Environment} entries
  * @param ignored one line per field that has no effect, with the reason
@@ -33,6 +34,7 @@ public record TransformJobFile(
     String input,
     boolean manifest,
     String output,
+    String kmsKeyId,
     TransformSettings settings,
     Map<String, String> environment,
     List<String> ignored) {
@@ -92,7 +94,10 @@ public record TransformJobFile(
     }
     Fields output =
         top.object(
-            "TransformOutput", true, Set.of(), Set.of("S3OutputPath", "Accept", "AssembleWith"));
+            "TransformOutput",
+            true,
+            Set.of(),
+            Set.of("S3OutputPath", "Accept", "AssembleWith", "KmsKeyId"));
     Fields processing =
         top.object(
             "DataProcessing", false, Set.of(), Set.of("InputFilter", "OutputFilter", "JoinSource"));
@@ -126,6 +131,7 @@ public record TransformJobFile(
         source.required("S3Uri"),
         dataType.equals("ManifestFile"),
         output.required("S3OutputPath"),
+        output.text("KmsKeyId", null),
         settings,
         environment,
         List.copyOf(ignored));

@@ -93,10 +93,18 @@ public final class InferenceServer implements AutoCloseable {
     InferenceServer server = new InferenceServer(model, settings);
     try {
       server.bind();
-    } catch (RuntimeException e) {
+    } catch (InterruptedException e) {
+      server.drain(Duration.ZERO);
+      throw e;
+    } catch (Exception e) {
+      // Netty rethrows the bind's checked exceptions (BindException) without declaring them.
       server.drain(Duration.ZERO);
       throw new IllegalArgumentException(
-          "Cannot listen on port " + settings.port() + ": " + e.getMessage(), e);
+          "Cannot listen on "
+              + settings.connections().describe(settings.port())
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return server;
   }
@@ -110,13 +118,24 @@ public final class InferenceServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    ReadTimeouts timeouts = new ReadTimeouts(settings.connections());
                     ch.pipeline()
+                        .addLast(timeouts.firstByte())
                         .addLast(new HttpServerCodec())
+                        .addLast(timeouts)
                         .addLast(new Aggregator(settings.maxRequestBytes()))
                         .addLast(new ServeHandler(InferenceServer.this));
                   }
                 });
-    channel = bootstrap.bind(settings.port()).sync().channel();
+    String address = settings.connections().bindAddress();
+    InetSocketAddress local =
+        address == null
+            ? new InetSocketAddress(settings.port())
+            : new InetSocketAddress(address, settings.port());
+    if (local.isUnresolved()) {
+      throw new IllegalArgumentException("the address " + address + " is not known");
+    }
+    channel = bootstrap.bind(local).sync().channel();
   }
 
   /** Each request thread tokenizes with a predictor of its own, closed when the thread ends. */
@@ -162,7 +181,8 @@ public final class InferenceServer implements AutoCloseable {
    * @param done called once with the answer, on any thread
    */
   void invoke(String contentType, String accept, byte[] body, Consumer<HttpAnswer> done) {
-    inFlight.incrementAndGet();
+    int now = inFlight.incrementAndGet();
+    LOG.debug("Invocation of {} bytes taken in; {} in flight", body.length, now);
     Consumer<HttpAnswer> finish =
         answer -> {
           try {

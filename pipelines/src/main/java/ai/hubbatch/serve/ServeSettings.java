@@ -22,6 +22,7 @@ import java.util.Map;
  * @param dynamicBatching whether records of concurrent requests share engine batches; without it
  *     each request runs alone, as in the toolkit
  * @param drainTimeout how long SIGTERM waits for requests in flight
+ * @param connections the address to listen on and the timeouts on slow or idle clients
  * @param secrets values never to show in a response or a log line (tokens)
  */
 public record ServeSettings(
@@ -35,6 +36,7 @@ public record ServeSettings(
     Duration maxBatchDelay,
     boolean dynamicBatching,
     Duration drainTimeout,
+    Connections connections,
     List<String> secrets) {
 
   /** The request size limit of the toolkit's model server (MMS) when none is configured. */
@@ -82,6 +84,7 @@ public record ServeSettings(
    *   <li>{@code SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS}, else {@code
    *       SAGEMAKER_MODEL_SERVER_TIMEOUT} read as minutes, as the toolkit's model server reads it;
    *       default 60 minutes;
+   *   <li>the bind address and the connection timeouts ({@link Connections#fromEnvironment});
    *   <li>the values of {@link #SECRET_VARIABLES}, to redact.
    * </ul>
    *
@@ -121,6 +124,7 @@ public record ServeSettings(
         Duration.ofMillis(5),
         true,
         Duration.ofSeconds(25),
+        Connections.fromEnvironment(env),
         secrets);
   }
 
@@ -131,7 +135,7 @@ public record ServeSettings(
         : (int) Math.min(Integer.MAX_VALUE, megabytes * (1L << 20));
   }
 
-  private static int number(Map<String, String> env, String name, int fallback, int minimum) {
+  static int number(Map<String, String> env, String name, int fallback, int minimum) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
@@ -179,6 +183,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -194,6 +199,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -209,6 +215,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -224,6 +231,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -239,6 +247,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -254,6 +263,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -269,6 +279,7 @@ public record ServeSettings(
         maxBatchDelay,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -284,6 +295,7 @@ public record ServeSettings(
         value,
         dynamicBatching,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -299,6 +311,7 @@ public record ServeSettings(
         maxBatchDelay,
         value,
         drainTimeout,
+        connections,
         secrets);
   }
 
@@ -313,6 +326,23 @@ public record ServeSettings(
         limits,
         maxBatchDelay,
         dynamicBatching,
+        value,
+        connections,
+        secrets);
+  }
+
+  public ServeSettings withConnections(Connections value) {
+    return new ServeSettings(
+        port,
+        maxRequestBytes,
+        maxConcurrent,
+        queueSize,
+        engineWorkers,
+        timeout,
+        limits,
+        maxBatchDelay,
+        dynamicBatching,
+        drainTimeout,
         value,
         secrets);
   }

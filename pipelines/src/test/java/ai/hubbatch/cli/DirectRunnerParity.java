@@ -52,8 +52,15 @@ public abstract class DirectRunnerParity {
     Map<String, byte[]> expected = files(dir.resolve("direct"));
     Map<String, byte[]> written = files(dir.resolve("other"));
     assertEquals(
-        List.of("_errors.jsonl", "mixed.jsonl.out", "reviews.jsonl.out"),
-        List.copyOf(expected.keySet()));
+        List.of(
+            ".hubbatch/done/mixed.jsonl.jsonl",
+            ".hubbatch/done/reviews.jsonl.jsonl",
+            ".hubbatch/lock",
+            "_errors.jsonl",
+            "mixed.jsonl.out",
+            "reviews.jsonl.out"),
+        List.copyOf(expected.keySet()),
+        "outputs, errors and commit records; no temporary file, and the lock released (empty)");
     assertEquals(expected.keySet(), written.keySet());
     assertEquals(48, Files.readAllLines(dir.resolve("direct/reviews.jsonl.out")).size());
     for (String name : expected.keySet()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.io.FaultProxy;
 import ai.hubbatch.io.S3Fixture;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
@@ -11,6 +12,7 @@ import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.SharedModels;
+import ai.hubbatch.pipeline.TransformJobFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -97,6 +99,13 @@ class TransformCommandTest {
     for (int k = 0; k < 384; k++) {
       assertEquals(expected.get(k).asDouble(), written.get(k).asDouble(), 1e-5, text + " " + k);
     }
+  }
+
+  /** The keys below a prefix, hubbatch's bookkeeping left out. */
+  static List<String> visible(List<String> keys, String prefix) {
+    return keys.stream()
+        .filter(k -> k.startsWith(prefix) && !k.startsWith(prefix + ".hubbatch/"))
+        .toList();
   }
 
   static List<JsonNode> values(String concatenated) throws Exception {
@@ -257,8 +266,50 @@ class TransformCommandTest {
         strict.err().contains("2 input(s) had failed records and got no output"), strict.err());
     assertEquals(
         List.of("mixed-out/_errors.jsonl", "mixed-out/_report.html", "mixed-out/good.jsonl.out"),
-        s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/")).toList(),
-        "the earlier run's outputs of failed objects are gone, nothing temporary is left");
+        visible(s3.keys("jobs"), "mixed-out/"),
+        "the earlier run's outputs of failed objects are gone");
+    assertEquals(
+        List.of(
+            "mixed-out/.hubbatch/done/bad.jsonl.jsonl",
+            "mixed-out/.hubbatch/done/broken.jsonl.gz.jsonl",
+            "mixed-out/.hubbatch/done/good.jsonl.jsonl"),
+        s3.keys("jobs").stream().filter(k -> k.startsWith("mixed-out/.hubbatch/")).toList(),
+        "a commit record per input; nothing temporary is left, and no lock");
+  }
+
+  /** TransformOutput.KmsKeyId asks for SSE-KMS: the uploads say so, and nothing else does. */
+  @Test
+  void kmsKeyIdEncryptsTheOutputsWithThatKey() throws Exception {
+    s3.put("jobs", "kms/a.jsonl", "{\"inputs\":\"secret\"}\n");
+    String job =
+        job("s3://jobs/kms/", "s3://jobs/kms-out/", "", ",\"KmsKeyId\":\"alias/batch\"", "");
+    assertEquals("alias/batch", TransformJobFile.parse(job).kmsKeyId());
+    try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
+      Path file = dir.resolve("kms.json");
+      Files.writeString(file, job);
+      // s3proxy has no KMS, so the job may be refused; what it asked for is the point here.
+      CliRun.of(
+          "transform",
+          "--job",
+          file.toString(),
+          "--s3-endpoint",
+          proxy.uri().toString(),
+          S3Fixture.credentialsOption());
+      String upload =
+          proxy.heads().stream()
+              .filter(h -> h.startsWith("POST /jobs/kms-out/") && h.contains("?uploads"))
+              .findFirst()
+              .orElseThrow()
+              .toLowerCase(java.util.Locale.ROOT);
+      assertTrue(upload.contains("\r\nx-amz-server-side-encryption: aws:kms"), upload);
+      assertTrue(
+          upload.contains("\r\nx-amz-server-side-encryption-aws-kms-key-id: alias/batch"), upload);
+      assertFalse(
+          proxy.heads().stream()
+              .filter(h -> h.startsWith("GET ") || h.startsWith("HEAD "))
+              .anyMatch(h -> h.toLowerCase(java.util.Locale.ROOT).contains("x-amz-server-side")),
+          "reads carry no encryption header");
+    }
   }
 
   @Test
@@ -272,12 +323,13 @@ class TransformCommandTest {
     assertEquals(0, transform(manifest).code());
     assertEquals(
         List.of("m-out/_errors.jsonl", "m-out/_report.html", "m-out/one.jsonl.out"),
-        s3.keys("jobs").stream().filter(k -> k.startsWith("m-out/")).toList());
+        visible(s3.keys("jobs"), "m-out/"));
 
-    CliRun unknown = transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"KmsKeyId\":\"k\"", ""));
+    CliRun unknown =
+        transform(job("s3://jobs/m/", "s3://jobs/x/", "", ",\"OutputPrefix\":\"k\"", ""));
     assertEquals(2, unknown.code());
     assertTrue(
-        unknown.err().contains("hubbatch does not support KmsKeyId in TransformOutput"),
+        unknown.err().contains("hubbatch does not support OutputPrefix in TransformOutput"),
         unknown.err());
     CliRun env =
         transform(
@@ -307,7 +359,7 @@ class TransformCommandTest {
   void sampleJobFilesParseAndRun() throws Exception {
     try (var files = Files.list(Path.of("../samples/jobs"))) {
       for (Path file : files.toList()) {
-        ai.hubbatch.pipeline.TransformJobFile.parse(Files.readString(file));
+        TransformJobFile.parse(Files.readString(file));
       }
     }
     Path out = dir.resolve("csv-out");

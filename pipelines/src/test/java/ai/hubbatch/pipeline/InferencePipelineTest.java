@@ -126,7 +126,7 @@ class InferencePipelineTest {
         second.get("reason").asText());
     try (var listing = Files.list(out)) {
       assertEquals(
-          List.of("_errors.jsonl", "a.jsonl.out", "empty.jsonl.out", "sub"),
+          List.of(".hubbatch", "_errors.jsonl", "a.jsonl.out", "empty.jsonl.out", "sub"),
           listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }

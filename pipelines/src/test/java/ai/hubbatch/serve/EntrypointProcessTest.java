@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -93,20 +90,30 @@ class EntrypointProcessTest {
     int port = freePort();
     Path log = dir.resolve("serve.log");
     ProcessBuilder builder =
-        entrypoint("serve").redirectErrorStream(true).redirectOutput(log.toFile());
+        // A drain long enough for a loaded build machine: the point is that it waits, not for how
+        // long SageMaker would let it.
+        entrypoint("serve", "--drain-seconds", "180")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().put("SAGEMAKER_BASE_DIR", dir.resolve("opt/ml").toString());
     builder.environment().put("SAGEMAKER_BIND_TO_PORT", String.valueOf(port));
     builder.environment().remove("HF_MODEL_ID");
     builder.environment().remove("SM_MODEL_DIR");
+    // The server says at debug level when it has taken a request in.
+    builder
+        .environment()
+        .put(
+            "JAVA_OPTS",
+            "-Xmx1g -Dorg.slf4j.simpleLogger.log.ai.hubbatch.serve.InferenceServer=debug");
     Process process = builder.start();
     ExecutorService clients = Executors.newFixedThreadPool(3);
     try {
       awaitPing(port, process, log);
       assertTrue(Files.readString(log).contains("loading " + model), Files.readString(log));
 
-      // Three MultiRecord requests of a few hundred records each, then SIGTERM mid-way.
+      // Three MultiRecord requests of a few hundred records each, then SIGTERM once the server
+      // has taken all three in (its debug log says so): answering them takes seconds.
       List<Future<HttpResponse<String>>> inFlight = new ArrayList<>();
-      CountDownLatch sent = new CountDownLatch(3);
       for (int c = 0; c < 3; c++) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 300; i++) {
@@ -123,22 +130,19 @@ class EntrypointProcessTest {
                         HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/invocations"))
                             .header("Content-Type", "application/json")
-                            .POST(counting(body.toString(), sent))
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                             .build(),
                         HttpResponse.BodyHandlers.ofString())));
       }
-      // Every body has left the client; a moment more for the server to take them in. Answering
-      // them takes seconds.
-      assertTrue(sent.await(30, TimeUnit.SECONDS), "the request bodies were not sent");
-      Thread.sleep(300);
+      awaitLog(log, process, "3 in flight");
       process.toHandle().destroy(); // SIGTERM, to the JVM itself: the script exec'd it
       for (Future<HttpResponse<String>> response : inFlight) {
-        assertEquals(200, response.get(60, TimeUnit.SECONDS).statusCode());
+        assertEquals(200, response.get(180, TimeUnit.SECONDS).statusCode());
         String[] lines = response.get().body().split("\n", -1);
         assertEquals(300, lines.length);
         assertTrue(lines[299].startsWith("{\"embeddings\":["), lines[299]);
       }
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), Files.readString(log));
+      assertTrue(process.waitFor(180, TimeUnit.SECONDS), Files.readString(log));
       String output = Files.readString(log);
       assertTrue(output.contains("hubbatch serve: stopping (SIGTERM)"), output);
       assertTrue(output.contains("Draining 3 request(s) in flight"), output);
@@ -148,44 +152,6 @@ class EntrypointProcessTest {
       clients.shutdownNow();
       process.destroyForcibly();
     }
-  }
-
-  /** A body that counts {@code sent} down once the client has taken all of it. */
-  private static HttpRequest.BodyPublisher counting(String body, CountDownLatch sent) {
-    HttpRequest.BodyPublisher bytes = HttpRequest.BodyPublishers.ofString(body);
-    return new HttpRequest.BodyPublisher() {
-      @Override
-      public long contentLength() {
-        return bytes.contentLength();
-      }
-
-      @Override
-      public void subscribe(Flow.Subscriber<? super ByteBuffer> client) {
-        bytes.subscribe(
-            new Flow.Subscriber<ByteBuffer>() {
-              @Override
-              public void onSubscribe(Flow.Subscription subscription) {
-                client.onSubscribe(subscription);
-              }
-
-              @Override
-              public void onNext(ByteBuffer item) {
-                client.onNext(item);
-              }
-
-              @Override
-              public void onError(Throwable error) {
-                client.onError(error);
-              }
-
-              @Override
-              public void onComplete() {
-                client.onComplete();
-                sent.countDown();
-              }
-            });
-      }
-    };
   }
 
   private static int freePort() throws IOException {
@@ -216,5 +182,20 @@ class EntrypointProcessTest {
       Thread.sleep(200);
     }
     throw new AssertionError("no /ping within 90 s: " + Files.readString(log));
+  }
+
+  /** Waits until the server's log has a line containing {@code text}. */
+  private static void awaitLog(Path log, Process process, String text) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("serve exited: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no '" + text + "' within 60 s: " + Files.readString(log));
   }
 }

@@ -4,9 +4,12 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -23,9 +26,11 @@ import software.amazon.awssdk.regions.Region;
  * <p>The endpoint is the one given, else {@code AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}
  * (the SDK's standard variables), else Beam's {@code --endpoint}. Whenever there is one, buckets
  * are addressed path-style, and a region is still needed to sign requests: when the default chain
- * finds none, {@code us-east-1} is used, as S3-compatible stores expect. Credentials are never read
- * or printed here: the SDK's chain (environment, system properties, profile, instance role) or
- * Beam's {@code --awsCredentialsProvider} supplies them.
+ * finds none, {@code us-east-1} is used, as S3-compatible stores expect. Requests carry only the
+ * encryption headers asked for ({@link S3ClientFactory}). Credentials are never printed here: the
+ * SDK's chain (environment, system properties, profile, instance role) or Beam's {@code
+ * --awsCredentialsProvider} supplies them, and {@link #checkCredentials} only asks whether there
+ * are any.
  */
 public final class S3Connection {
 
@@ -36,6 +41,12 @@ public final class S3Connection {
   public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
 
   private static final Region FALLBACK_REGION = Region.US_EAST_1;
+
+  /** SSE-S3, S3-managed keys. */
+  public static final String AES256 = "AES256";
+
+  /** SSE-KMS, keys in AWS KMS. */
+  public static final String AWS_KMS = "aws:kms";
 
   private S3Connection() {}
 
@@ -62,10 +73,13 @@ public final class S3Connection {
             .or(() -> Optional.ofNullable(environment.get(ENDPOINT_VARIABLE)))
             .filter(e -> !e.isBlank());
     chosen.ifPresent(e -> s3.setEndpoint(parse(e)));
+    if (s3.getS3ClientFactoryClass() == DefaultS3ClientBuilderFactory.class) {
+      // Beam's own; a factory the user named stays theirs.
+      s3.setS3ClientFactoryClass(S3ClientFactory.class);
+    }
     if (s3.getEndpoint() == null) {
       return Optional.empty();
     }
-    s3.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     if (s3.getAwsRegion() == null) {
       s3.setAwsRegion(FALLBACK_REGION);
     }
@@ -84,6 +98,56 @@ public final class S3Connection {
   public static void skipRegionLookup(PipelineOptions options, List<String> beamArgs) {
     if (beamArgs.stream().noneMatch(a -> a.startsWith("--awsRegion"))) {
       options.as(S3Options.class).setAwsRegion(FALLBACK_REGION);
+    }
+  }
+
+  /**
+   * Server-side encryption of the objects a job writes, as asked: {@code AES256} (SSE-S3), {@code
+   * aws:kms} (SSE-KMS, with the bucket's default key unless a key is given), or a KMS key alone,
+   * which means {@code aws:kms} with that key (a transform job's {@code KmsKeyId}). Nothing asked,
+   * nothing sent.
+   *
+   * @throws IllegalArgumentException for another algorithm, or a key with {@code AES256}
+   */
+  public static void encryption(
+      PipelineOptions options, Optional<String> algorithm, Optional<String> kmsKeyId) {
+    Optional<String> key = kmsKeyId.map(String::trim).filter(k -> !k.isEmpty());
+    Optional<String> chosen =
+        algorithm.map(String::trim).filter(a -> !a.isEmpty()).or(() -> key.map(k -> AWS_KMS));
+    if (chosen.isEmpty()) {
+      return;
+    }
+    String sse = chosen.get();
+    if (!sse.equals(AES256) && !sse.equals(AWS_KMS)) {
+      throw new IllegalArgumentException(
+          "Unknown --s3-sse '" + sse + "': use " + AES256 + " or " + AWS_KMS);
+    }
+    if (sse.equals(AES256) && key.isPresent()) {
+      throw new IllegalArgumentException(
+          "A KMS key (--s3-kms-key-id, KmsKeyId) needs --s3-sse " + AWS_KMS + ", not " + AES256);
+    }
+    S3Options s3 = options.as(S3Options.class);
+    s3.setSSEAlgorithm(sse);
+    key.ifPresent(s3::setSSEKMSKeyId);
+  }
+
+  /**
+   * Checks that credentials for S3 can be found, without sending a request and without showing
+   * them: a job that needs S3 fails now, naming the ways to give them, not after its model loaded.
+   *
+   * @throws IllegalArgumentException if the credential chain finds none
+   */
+  public static void checkCredentials(PipelineOptions options) {
+    try {
+      options.as(AwsOptions.class).getAwsCredentialsProvider().resolveCredentials();
+    } catch (SdkClientException e) {
+      throw new IllegalArgumentException(
+          "No AWS credentials were found for S3: set AWS_ACCESS_KEY_ID and "
+              + "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE"
+              + " with ~/.aws/credentials, or run with an instance role, or pass Beam's "
+              + "--awsCredentialsProvider=... ("
+              + e.getMessage()
+              + ")");
     }
   }
 

@@ -26,6 +26,8 @@ public final class DjlRuntime {
     // TorchScript's profiling executor re-optimises for every new input shape; text batches
     // change shape with every batch, so the optimiser only costs time here.
     setDefault("ai.djl.pytorch.graph_optimizer", "false");
+    // ONNX Runtime's libraries load from hubbatch's cache, not from a new /tmp folder per JVM.
+    OnnxRuntimeNatives.install();
     configured = true;
   }
 

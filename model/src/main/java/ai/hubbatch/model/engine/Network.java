@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@link NetworkSession}, because engine sessions (DJL predictors) are not thread-safe.
  *
  * <pre>{@code
- * try (Network network = Networks.load(file, EngineKind.ONNX_RUNTIME, settings);
+ * try (Network network = Networks.onnx(file, settings);
  *     NetworkSession session = network.newSession();
  *     Outputs outputs = session.run(Map.of("input_ids", ids, "attention_mask", mask))) {
  *   Tensor logits = outputs.read("logits");

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
@@ -150,7 +151,7 @@ public final class ModelArchive {
                   + "); hubbatch extracts only folders and regular files, so rebuild it with "
                   + "tar --dereference (-h)");
         }
-        if (!entry.isDirectory() && !entry.isFile() || entry.isSparse()) {
+        if (!entry.isDirectory() && !regularFile(entry)) {
           throw rejected(archive, "its entry " + name + " is neither a folder nor a regular file");
         }
         Path path = inside(archive, staging, name);
@@ -182,6 +183,18 @@ public final class ModelArchive {
     if (entries == 0) {
       throw rejected(archive, "it is empty");
     }
+  }
+
+  /**
+   * Whether an entry is a regular file by its type flag. Commons Compress's {@code isFile()} is
+   * true for every entry that is not a folder, devices and FIFOs included, so it cannot tell.
+   */
+  private static boolean regularFile(TarArchiveEntry entry) {
+    byte type = entry.getLinkFlag();
+    return (type == TarConstants.LF_NORMAL
+            || type == TarConstants.LF_OLDNORM
+            || type == TarConstants.LF_CONTIG)
+        && !entry.isSparse();
   }
 
   /** Where an entry lands, refusing any name that could leave the staging folder. */

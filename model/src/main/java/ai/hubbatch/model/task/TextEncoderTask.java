@@ -7,6 +7,7 @@ import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The shared front of tasks that run an encoder over each input string: {@code inputs} is a string
@@ -21,8 +22,10 @@ abstract class TextEncoderTask extends EncoderTask<TextInputs> {
     this.tokenizer = tokenizer;
   }
 
+  /** Neither task takes a parameter that changes its output: any other name is an error. */
   @Override
   public Prepared<TokenizedText, TextInputs> prepare(InferenceRequest request) {
+    Parameters.of(request.parameters(), name(), Set.of());
     TextInputs inputs = TextInputs.parse(request.inputs(), name());
     List<TokenizedText> sequences = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {

@@ -181,6 +181,32 @@ class ModelArchiveTest {
     assertEquals(List.of(), filesIn(temp.resolve("cache/archives")), "nothing left behind");
   }
 
+  /**
+   * Archives GNU tar made of {@code config.json} and a special file (in a scratch folder: {@code
+   * mkfifo pipe; mknod null c 1 3; mknod loop b 7 0; tar --owner=0 --group=0 --numeric-owner
+   * --mtime=2024-01-01 -czf <kind>.tar.gz config.json <kind>}): a FIFO, a character device and a
+   * block device are refused whole, not extracted as empty files.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"pipe", "null", "loop"})
+  void specialFilesAreRejectedWithNothingWritten(String kind) throws Exception {
+    Path archive = temp.resolve(kind + ".tar.gz");
+    try (var in = ModelArchiveTest.class.getResourceAsStream("/archives/" + kind + ".tar.gz")) {
+      Files.copy(in, archive);
+    }
+    ModelArchive archives = ModelArchive.inCache(temp.resolve("cache/archives"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> archives.extract(archive));
+    assertEquals(
+        "The model archive "
+            + archive
+            + " is rejected: its entry "
+            + kind
+            + " is neither a folder nor a regular file. Nothing was extracted.",
+        e.getMessage());
+    assertEquals(List.of(), filesIn(temp.resolve("cache/archives")), "nothing left behind");
+  }
+
   @Test
   void linksAreRejectedWithTheWayOut() throws Exception {
     Path archive = temp.resolve("snapshot.tar.gz");

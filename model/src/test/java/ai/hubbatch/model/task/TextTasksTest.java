@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tasks end to end on the tiny models, on both engines, through the shared batching path: each
@@ -251,5 +252,24 @@ class TextTasksTest {
         "fill-mask expects \"inputs\" to be a string or a list of strings, got an "
             + "object with keys question",
         outcomes.get(2).error());
+  }
+
+  /** The README's promise, which the encoder tasks broke: an unknown parameter is an error. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sentence-embeddings", "feature-extraction"})
+  void encoderTasksRefuseUnknownParameters(String task) throws Exception {
+    List<Outcome> outcomes =
+        TinyModels.outcomes(
+            "tiny-bert-mlm",
+            task,
+            "onnxruntime",
+            "{\"inputs\":\"a sentence\",\"parameters\":{\"normalize_embeddings\":true}}",
+            "{\"inputs\":\"a sentence\",\"parameters\":{\"truncation\":true}}");
+    assertEquals(
+        task
+            + " does not take the parameter \"normalize_embeddings\"; it takes [batch_size,"
+            + " num_workers, padding, truncation]",
+        outcomes.get(0).error());
+    assertTrue(outcomes.get(1).isSuccess(), "the pipeline-call arguments every task takes");
   }
 }
