@@ -7,8 +7,8 @@ import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
 import ai.hubbatch.io.s3.S3Connection;
-import ai.hubbatch.model.engine.EngineKind;
-import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.Weights;
+import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
@@ -169,6 +169,7 @@ class RunCommand implements Callable<Integer> {
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   private LocatedModel located;
+  private Weights weights;
 
   @Override
   public Integer call() throws Exception {
@@ -182,8 +183,12 @@ class RunCommand implements Callable<Integer> {
     InferenceJob job = job();
     PrintStream err = System.err;
     err.printf(
-        "hubbatch: %s, task %s; %d input file(s) -> %s%n",
-        located.describe(), job.model().task(), job.inputs().size(), job.output());
+        "hubbatch: %s, task %s, weights %s; %d input file(s) -> %s%n",
+        located.describe(),
+        job.model().task(),
+        weights.describe(),
+        job.inputs().size(),
+        job.output());
     err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
     err.printf(
         "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
@@ -192,7 +197,7 @@ class RunCommand implements Callable<Integer> {
             ? "as given"
             : "sized for each worker's device (logged when the model loads)");
     JobSummary summary = JobRunner.run(job, options, err);
-    summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
+    summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE, weights.describe());
     if (summary.state() != PipelineResult.State.DONE) {
       return Main.JOB_FAILED;
     }
@@ -229,7 +234,7 @@ class RunCommand implements Callable<Integer> {
               + ": say what to read and where to write");
     }
     List<InputFile> files = listInputs();
-    Optional<EngineKind> requested = inference.engine();
+    WeightsRequest requested = inference.weights();
     located =
         ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
     ModelFolder folder = located.folder();
@@ -238,12 +243,17 @@ class RunCommand implements Callable<Integer> {
             ? TaskInference.canonical(inference.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     Tasks.factory(resolvedTask);
-    EngineKind chosen = EngineKind.select(folder, requested);
-    EngineSettings settings = inference.engineSettings();
-    // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
+    weights = requested.choose(folder);
+    // Workers locate the model themselves: the resolved commit (or archive digest) pins it, and
+    // the resolved engine and dtype pick the same weights file on every worker.
     ModelSpec spec =
         new ModelSpec(
-            located.reference(), resolvedTask, chosen.djlName(), settings, located.revision());
+            located.reference(),
+            resolvedTask,
+            weights.engine().djlName(),
+            requested.settings(),
+            located.revision(),
+            weights.dtype());
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(
         files,
