@@ -1,7 +1,6 @@
 package ai.hubbatch.model.engine;
 
 import ai.hubbatch.model.source.ModelFolder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -155,11 +154,6 @@ public enum EngineKind {
       }
     }
     return List.of();
-  }
-
-  /** The main weights file this engine would load from the folder, if the folder has one. */
-  public Optional<Path> weights(ModelFolder folder) {
-    return weightFiles(folder.listFiles()).stream().findFirst().map(folder.path()::resolve);
   }
 
   /**
