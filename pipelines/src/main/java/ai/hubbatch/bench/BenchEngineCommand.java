@@ -6,7 +6,8 @@ import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
-import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.Dtype;
+import ai.hubbatch.model.engine.Weights;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.EngineBench;
@@ -67,6 +68,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Option(names = "--task", required = true)
   String task;
 
+  @Option(names = "--dtype", defaultValue = "auto")
+  String dtype;
+
   @Mixin BenchSettings settings;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
@@ -81,7 +85,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
     // The input and the model folder are local files.
     S3Connection.skipRegionLookup(options, beamArgs);
     FileSystems.setDefaultPipelineOptions(options);
-    ModelSpec spec = new ModelSpec(modelFolder, task, engine, settings.engineSettings());
+    ModelSpec spec =
+        new ModelSpec(modelFolder, task, engine, settings.engineSettings())
+            .withDtype(Dtype.parse(dtype));
     BatchSizing sizing = settings.sizing();
     Path input = Path.of(settings.input).toAbsolutePath();
     Path scratch = Files.createTempDirectory("hubbatch-bench");
@@ -110,10 +116,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
     List<PendingRequest> requests = new ArrayList<>();
     long prepareStart = System.nanoTime();
     try (BatchPredictor predictor = model.newPredictor(limits, InferenceListener.NONE)) {
-      for (String line : Files.readAllLines(input)) {
-        if (!line.isBlank()) {
-          requests.add(predictor.prepare(line));
-        }
+      for (String line : records(input)) {
+        requests.add(predictor.prepare(line));
       }
     }
     double prepare = (System.nanoTime() - prepareStart) / 1e9;
@@ -138,9 +142,18 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
     EngineBench.Figures sorted = fastest.get(EngineBench.Batches.SORTED);
     EngineBench.Figures arrival = fastest.get(EngineBench.Batches.ARRIVAL_ORDER);
+    Weights weights = model.weights();
+    // What the precision costs: the same records through the fp32 weights, after every timing.
+    Accuracy accuracy =
+        weights.dtype() == Dtype.FP32
+            ? null
+            : Accuracy.compare(
+                SharedModels.get(spec.withDtype(Dtype.FP32)), model, records(input), limits);
     EngineResult result =
         new EngineResult(
-            EngineBench.encoder(model).network().engine().djlName(),
+            weights.engine().djlName(),
+            weights.dtype().label(),
+            weights.main(),
             first.read(),
             sorted.realTokens(),
             e2e,
@@ -155,7 +168,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
             model.loadMillis() / 1000.0,
             peakRss,
             limits.maxItems(),
-            limits.maxCost());
+            limits.maxCost(),
+            accuracy);
     if (!settings.noReport) {
       report(firstJob, options, first, started, firstFinished, result);
     }
@@ -175,11 +189,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
       EngineResult result)
       throws IOException {
     ModelFolder folder = ModelLocator.locate(modelFolder);
-    String weights =
-        EngineKind.parse(engine)
-            .weights(folder)
-            .map(path -> folder.path().relativize(path).toString())
-            .orElse(null);
+    String weights = job.model().weights().choose(folder).describe();
     FinishedRun run =
         new FinishedRun(
             "bench",
@@ -223,6 +233,10 @@ public final class BenchEngineCommand implements Callable<Integer> {
         sizing,
         settings.sortBuffer,
         64 << 20);
+  }
+
+  private static List<String> records(Path input) throws java.io.IOException {
+    return Files.readAllLines(input).stream().filter(line -> !line.isBlank()).toList();
   }
 
   private static String firstRecord(Path input) throws java.io.IOException {

@@ -5,6 +5,8 @@ package ai.hubbatch.bench;
  * fastest of the repeats, so a moment of interference does not decide a ratio.
  *
  * @param engine the DJL engine name
+ * @param dtype the weights' dtype
+ * @param weights the weights file that ran, relative to the model folder
  * @param records records in the input
  * @param realTokens tokens the model saw, padding excluded
  * @param e2eSeconds wall time of a {@code hubbatch run} pipeline over the input, model loaded
@@ -22,9 +24,12 @@ package ai.hubbatch.bench;
  *     {@code hubbatch run} over the input takes
  * @param batchSize the batch limit in sequences the run used
  * @param maxBatchTokens the batch limit in padded tokens the run used
+ * @param accuracy how the outputs compare to the fp32 weights' over the input; null for fp32
  */
 public record EngineResult(
     String engine,
+    String dtype,
+    String weights,
     long records,
     long realTokens,
     double e2eSeconds,
@@ -39,7 +44,8 @@ public record EngineResult(
     double modelLoadSeconds,
     double peakRssMegabytes,
     int batchSize,
-    int maxBatchTokens) {
+    int maxBatchTokens,
+    Accuracy accuracy) {
 
   public double e2eRecordsPerSecond() {
     return records / e2eSeconds;

@@ -1,7 +1,9 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
@@ -47,6 +49,15 @@ public final class InferenceOptions {
   @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
   String device;
 
+  @Option(
+      names = "--dtype",
+      defaultValue = "${sys:HF_DTYPE:-${env:HF_DTYPE:-auto}}",
+      description =
+          "Precision of the ONNX weights (env HF_DTYPE): auto (default: fp32 on a CPU, fp16 on a"
+              + " GPU when the model has it), fp32, fp16, q8 (model_quantized.onnx), int8, uint8,"
+              + " q4, q4f16 or bnb4, as the Hub's ONNX exports and transformers.js name them.")
+  String dtype;
+
   @Mixin BatchOptions batch = new BatchOptions();
 
   /** The model as given, or null when {@code --model} was not given. */
@@ -76,6 +87,24 @@ public final class InferenceOptions {
   }
 
   /**
+   * The dtype asked for.
+   *
+   * @throws IllegalArgumentException for an unknown dtype
+   */
+  public Dtype dtype() {
+    return Dtype.parse(dtype);
+  }
+
+  /**
+   * The engine and dtype asked for, on this device.
+   *
+   * @throws IllegalArgumentException for an unknown engine, dtype or device
+   */
+  public WeightsRequest weights() {
+    return new WeightsRequest(engine(), dtype(), engineSettings());
+  }
+
+  /**
    * Device and thread pools.
    *
    * @throws IllegalArgumentException for an unknown device or a negative thread count
@@ -90,9 +119,10 @@ public final class InferenceOptions {
   }
 
   /**
-   * What to load for a model named {@code chosen}, the engine left to its files when auto.
+   * What to load for a model named {@code chosen}, the engine left to its files when auto and the
+   * dtype resolved when the model loads.
    *
-   * @throws IllegalArgumentException for an unknown engine or device
+   * @throws IllegalArgumentException for an unknown engine, dtype or device
    */
   public ModelSpec spec(String chosen) {
     return new ModelSpec(
@@ -100,7 +130,8 @@ public final class InferenceOptions {
         task(),
         engine().map(EngineKind::djlName).orElse(null),
         engineSettings(),
-        revision());
+        revision(),
+        dtype());
   }
 
   private static String blankToNull(String value) {

@@ -1,6 +1,5 @@
 package ai.hubbatch.cli;
 
-import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobSummary;
@@ -46,11 +45,7 @@ final class ReportOptions {
       return;
     }
     try {
-      String weights =
-          EngineKind.parse(job.model().engine())
-              .weights(located.folder())
-              .map(path -> located.folder().path().relativize(path).toString())
-              .orElse(null);
+      String weights = job.model().weights().choose(located.folder()).describe();
       FinishedRun run =
           new FinishedRun(
               command.name(),

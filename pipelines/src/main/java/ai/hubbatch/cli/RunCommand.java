@@ -10,8 +10,8 @@ import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
 import ai.hubbatch.io.StorageErrors;
 import ai.hubbatch.io.s3.S3Connection;
-import ai.hubbatch.model.engine.EngineKind;
-import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.Weights;
+import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
@@ -197,6 +197,7 @@ class RunCommand implements Callable<Integer> {
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   private LocatedModel located;
+  private Weights weights;
 
   @Override
   public Integer call() throws Exception {
@@ -224,8 +225,12 @@ class RunCommand implements Callable<Integer> {
       InferenceJob job = job();
       PrintStream err = System.err;
       err.printf(
-          "hubbatch: %s, task %s; %d input file(s) -> %s%n",
-          located.describe(), job.model().task(), job.inputs().size(), job.output());
+          "hubbatch: %s, task %s, weights %s; %d input file(s) -> %s%n",
+          located.describe(),
+          job.model().task(),
+          weights.describe(),
+          job.inputs().size(),
+          job.output());
       err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
       err.printf(
           "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
@@ -234,7 +239,7 @@ class RunCommand implements Callable<Integer> {
               ? "as given"
               : "sized for each worker's device (logged when the model loads)");
       JobSummary summary = JobRunner.run(job, options, err, lock, resume);
-      summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE);
+      summary.print(System.out, job.output() + ResultsIO.ERRORS_FILE, weights.describe());
       int code = exitCode(summary, err);
       report.write(job, located, options, summary, code, err);
       return code;
@@ -300,7 +305,7 @@ class RunCommand implements Callable<Integer> {
       }
       throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
     }
-    Optional<EngineKind> requested = inference.engine();
+    WeightsRequest requested = inference.weights();
     try {
       located =
           ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
@@ -317,12 +322,17 @@ class RunCommand implements Callable<Integer> {
             ? TaskInference.canonical(inference.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     Tasks.factory(resolvedTask);
-    EngineKind chosen = EngineKind.select(folder, requested);
-    EngineSettings settings = inference.engineSettings();
-    // Workers locate the model themselves: the resolved commit (or archive digest) pins it.
+    weights = requested.choose(folder);
+    // Workers locate the model themselves: the resolved commit (or archive digest) pins it, and
+    // the resolved engine and dtype pick the same weights file on every worker.
     ModelSpec spec =
         new ModelSpec(
-            located.reference(), resolvedTask, chosen.djlName(), settings, located.revision());
+            located.reference(),
+            resolvedTask,
+            weights.engine().djlName(),
+            requested.settings(),
+            located.revision(),
+            weights.dtype());
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(
         files,

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs a SageMaker CreateTransformJob request (TransformInput, TransformOutput, "
-          + "DataProcessing, BatchStrategy, MaxPayloadInMB, Environment HF_TASK/HF_MODEL_ID) "
+          + "DataProcessing, BatchStrategy, MaxPayloadInMB, Environment HF_TASK/HF_MODEL_ID/"
+          + "HF_DTYPE) "
           + "and writes the .out objects SageMaker would, plus _errors.jsonl.",
       "Command-line options win over the job file; options not listed here go to Apache Beam."
     })
@@ -50,12 +51,16 @@ final class TransformCommand extends RunCommand {
     if (s3DataType == null && file.manifest()) {
       s3DataType = "ManifestFile";
     }
-    // The job's Environment wins over this process's HF_TASK / HF_MODEL_ID, not over options.
+    // The job's Environment wins over this process's HF_TASK, HF_MODEL_ID and HF_DTYPE, not over
+    // options.
     if (!given("--task") && file.environment().containsKey("HF_TASK")) {
       inference.task = file.environment().get("HF_TASK");
     }
     if (!given("--model") && file.environment().containsKey("HF_MODEL_ID")) {
       inference.model = file.environment().get("HF_MODEL_ID");
+    }
+    if (!given("--dtype") && file.environment().containsKey("HF_DTYPE")) {
+      inference.dtype = file.environment().get("HF_DTYPE");
     }
     return super.call();
   }

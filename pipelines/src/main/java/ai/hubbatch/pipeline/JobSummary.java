@@ -100,9 +100,14 @@ public record JobSummary(
     return seconds <= 0 ? 0 : realTokens() / seconds;
   }
 
-  /** Prints the summary for people. */
-  public void print(PrintStream out, String errorsFile) {
+  /**
+   * Prints the summary for people.
+   *
+   * @param weights the weights the job ran, as {@code Weights.describe()} gives them
+   */
+  public void print(PrintStream out, String errorsFile, String weights) {
     out.printf(Locale.ROOT, "hubbatch run %s in %.1f s%n", state, seconds);
+    out.printf(Locale.ROOT, "  weights        %s%n", weights);
     out.printf(
         Locale.ROOT,
         "  records read   %,d%s%n",

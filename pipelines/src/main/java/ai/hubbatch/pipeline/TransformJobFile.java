@@ -40,7 +40,7 @@ public record TransformJobFile(
     List<String> ignored) {
 
   /** Environment entries hubbatch reads. */
-  public static final Set<String> ENVIRONMENT = Set.of("HF_TASK", "HF_MODEL_ID");
+  public static final Set<String> ENVIRONMENT = Set.of("HF_TASK", "HF_MODEL_ID", "HF_DTYPE");
 
   private static final Map<String, String> IGNORED =
       Map.of(

@@ -69,6 +69,8 @@ class BenchCommandTest {
     double padding = engine.get("padding_efficiency").asDouble();
     double arrival = engine.get("arrival_order_padding_efficiency").asDouble();
     assertTrue(padding > arrival && padding <= 1, padding + " vs " + arrival);
+    assertEquals("fp32", engine.get("dtype").asText());
+    assertEquals("onnx/model.onnx", engine.get("weights").asText());
     for (String positive :
         List.of(
             "e2e_records_per_s",
@@ -82,5 +84,57 @@ class BenchCommandTest {
             "peak_rss_mb")) {
       assertTrue(engine.get(positive).asDouble() > 0, positive + " in " + engine);
     }
+  }
+
+  @Test
+  void q8IsMeasuredAgainstFp32InTheSameRunWithItsAccuracy() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("../samples/text/reviews.jsonl"))) {
+      if (lines.size() < 12 && !line.isBlank()) {
+        lines.add(line);
+      }
+    }
+    Path input = dir.resolve("reviews.jsonl");
+    Files.write(input, lines);
+    Path json = dir.resolve("bench.json");
+
+    CliRun result =
+        CliRun.of(
+            "bench",
+            "--engines",
+            "onnxruntime,pytorch",
+            "--dtype",
+            "q8",
+            "--input",
+            input.toString(),
+            "--repeats",
+            "1",
+            "--json",
+            json.toString());
+
+    assertEquals(0, result.code(), result.err());
+    JsonNode engines = new ObjectMapper().readTree(json.toFile()).get("engines");
+    assertEquals(2, engines.size(), engines.toString());
+    assertEquals("onnx/model.onnx", engines.get(0).get("weights").asText());
+    assertTrue(engines.get(0).path("accuracy_against_fp32").isMissingNode());
+    JsonNode q8 = engines.get(1);
+    assertEquals("q8", q8.get("dtype").asText());
+    assertEquals("onnx/model_quantized.onnx", q8.get("weights").asText());
+    assertEquals(1, q8.get("batch_size").asInt(), "q8 runs one sequence per call");
+    assertTrue(q8.get("steady_over_fp32").asDouble() > 0);
+    JsonNode accuracy = q8.get("accuracy_against_fp32");
+    assertEquals("cosine", accuracy.get("measure").asText());
+    assertEquals(12, accuracy.get("records").asLong());
+    double mean = accuracy.get("mean").asDouble();
+    double worst = accuracy.get("worst").asDouble();
+    // Short reviews lose more to 8-bit activations (0.989 on these) than paragraphs do.
+    assertTrue(worst <= mean && mean < 1 && mean >= 0.98, accuracy.toString());
+    assertTrue(
+        result.out().contains("onnx/model_quantized.onnx") && result.out().contains("cosine mean"),
+        result.out());
+    assertTrue(
+        result.err().contains("skipping PyTorch in q8: TorchScript weights are fp32 only")
+            || result.err().contains("skipping PyTorch: the model has no weights for it"),
+        result.err());
   }
 }

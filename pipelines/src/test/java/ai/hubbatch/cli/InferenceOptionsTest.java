@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchSizing;
@@ -45,7 +46,9 @@ class InferenceOptionsTest {
     "--intra-op-threads",
     "2",
     "--inter-op-threads",
-    "1"
+    "1",
+    "--dtype",
+    "q8"
   };
 
   @TempDir Path dir;
@@ -54,6 +57,7 @@ class InferenceOptionsTest {
   void clearProperties() {
     System.clearProperty("HF_TASK");
     System.clearProperty("HF_MODEL_REVISION");
+    System.clearProperty("HF_DTYPE");
   }
 
   /** Parses a command line as Main does and returns the command's shared options. */
@@ -83,7 +87,8 @@ class InferenceOptionsTest {
               "feature-extraction",
               "OnnxRuntime",
               new EngineSettings("cpu", 2, 1),
-              "v1"),
+              "v1",
+              Dtype.Q8),
           options.spec("org/name"),
           command);
     }
@@ -97,6 +102,7 @@ class InferenceOptionsTest {
       assertEquals(Optional.empty(), defaults.engine(), command);
       assertEquals(BatchSizing.auto(), defaults.sizing(), command);
       assertEquals(EngineSettings.defaults(), defaults.engineSettings(), command);
+      assertEquals(Dtype.AUTO, defaults.dtype(), command);
       assertEquals(
           new ModelSpec("", null, null, EngineSettings.defaults(), null),
           defaults.spec(""),
@@ -104,10 +110,13 @@ class InferenceOptionsTest {
     }
     System.setProperty("HF_TASK", "ner");
     System.setProperty("HF_MODEL_REVISION", "v2");
+    System.setProperty("HF_DTYPE", "uint8");
     for (String command : COMMANDS) {
       InferenceOptions fromVariables = parse(command);
       assertEquals("ner", fromVariables.task(), command);
       assertEquals("v2", fromVariables.revision(), command);
+      assertEquals(Dtype.UINT8, fromVariables.dtype(), command);
+      assertEquals(Dtype.FP16, parse(command, "--dtype", "fp16").dtype(), command);
       assertEquals(
           "text-classification",
           parse(command, "--task", "text-classification").task(),
@@ -118,8 +127,18 @@ class InferenceOptionsTest {
   @Test
   void badValuesAreConfigurationErrors() {
     InferenceOptions options =
-        parse("serve", "--engine", "tensorflow", "--device", "tpu", "--batch-size", "0");
+        parse(
+            "serve",
+            "--engine",
+            "tensorflow",
+            "--device",
+            "tpu",
+            "--batch-size",
+            "0",
+            "--dtype",
+            "fp8");
     assertThrows(IllegalArgumentException.class, options::engine);
+    assertThrows(IllegalArgumentException.class, options::dtype);
     assertThrows(IllegalArgumentException.class, options::engineSettings);
     assertThrows(IllegalArgumentException.class, options::sizing);
   }
@@ -150,8 +169,14 @@ class InferenceOptionsTest {
     assertEquals(new BatchSizing(8, 100), job.sizing());
     assertEquals(
         new ModelSpec(
-            "", "feature-extraction", "OnnxRuntime", new EngineSettings("cpu", 2, 0), null),
-        job.model());
+            "",
+            "feature-extraction",
+            "OnnxRuntime",
+            new EngineSettings("cpu", 2, 0),
+            null,
+            Dtype.FP32),
+        job.model(),
+        "the dtype is resolved once, before the workers load the model");
   }
 
   @Test

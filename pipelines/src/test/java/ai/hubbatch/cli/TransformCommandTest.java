@@ -175,6 +175,35 @@ class TransformCommandTest {
   }
 
   @Test
+  void environmentHfDtypeChoosesTheWeightsAndTheOptionWins() throws Exception {
+    s3.put("jobs", "in/one.jsonl", "{\"inputs\":\"This is a test.\"}\n");
+    String job =
+        job(
+            "s3://jobs/in/",
+            "s3://jobs/out/",
+            ",\"SplitType\":\"Line\"",
+            "",
+            "\"Environment\":{\"HF_DTYPE\":\"q8\"},");
+    CliRun q8 = transform(job);
+    assertEquals(0, q8.code(), q8.err());
+    assertTrue(q8.err().contains("weights onnx/model_quantized.onnx (q8, OnnxRuntime)"), q8.err());
+    JsonNode quantized = values(s3.getText("jobs", "out/one.jsonl.out")).get(0).get("embeddings");
+    JsonNode full = embedding("This is a test.");
+    double dot = 0;
+    for (int k = 0; k < 384; k++) {
+      dot += quantized.get(k).asDouble() * full.get(k).asDouble();
+    }
+    assertTrue(dot > 0.98 && dot < 0.9999, "q8 against fp32, both normalised: " + dot);
+
+    CliRun fp32 = transform(job, "--dtype", "fp32", "--output", "s3://jobs/out-fp32/");
+    assertEquals(0, fp32.code(), fp32.err());
+    assertTrue(fp32.err().contains("weights onnx/model.onnx (fp32, OnnxRuntime)"), fp32.err());
+    assertEmbedding(
+        "This is a test.",
+        values(s3.getText("jobs", "out-fp32/one.jsonl.out")).get(0).get("embeddings"));
+  }
+
+  @Test
   void csvJoinKeepsTheIdColumnInInputOrderUnderParallelism() throws Exception {
     StringBuilder rows = new StringBuilder();
     for (int i = 0; i < 60; i++) {

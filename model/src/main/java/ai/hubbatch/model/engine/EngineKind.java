@@ -1,9 +1,9 @@
 package ai.hubbatch.model.engine;
 
 import ai.hubbatch.model.source.ModelFolder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * The DJL engines hubbatch runs, and how each one's weights are found in a model repository, on the
- * disk or in a Hub listing, so only one weight format is ever downloaded.
+ * disk or in a Hub listing, so only one weight format, in one {@link Dtype}, is ever downloaded.
  */
 public enum EngineKind {
   /** TorchScript ({@code *.pt}, as exported for DJL or by {@code torch.jit.trace}) on libtorch. */
@@ -23,7 +23,8 @@ public enum EngineKind {
    * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it out,
    * or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx}, {@code
    * decoder_model_merged.onnx}, or {@code decoder_model.onnx} with {@code
-   * decoder_with_past_model.onnx}), each with its external data files.
+   * decoder_with_past_model.onnx}), each with its external data files; in fp32 or any other {@link
+   * Dtype} the repository has.
    */
   ONNX_RUNTIME("OnnxRuntime");
 
@@ -70,13 +71,31 @@ public enum EngineKind {
   }
 
   /**
-   * The files this engine loads from a repository, main file first; empty when it has none.
+   * The fp32 files this engine loads from a repository, main file first; empty when it has none.
    *
    * @param files the repository's files, relative and {@code /}-separated
    */
   public List<String> weightFiles(Collection<String> files) {
+    return weightFiles(files, Dtype.FP32);
+  }
+
+  /**
+   * The files of one dtype this engine loads from a repository, main file first, each ONNX graph
+   * followed by its external data files; empty when the repository has no such weights. TorchScript
+   * has fp32 weights only.
+   *
+   * @param files the repository's files, relative and {@code /}-separated
+   * @param dtype a resolved dtype (not {@link Dtype#AUTO})
+   */
+  public List<String> weightFiles(Collection<String> files, Dtype dtype) {
+    if (dtype == Dtype.AUTO) {
+      throw new IllegalArgumentException("Resolve the dtype before choosing its files");
+    }
     Set<String> all = new TreeSet<>(files);
     if (this == PYTORCH) {
+      if (dtype != Dtype.FP32) {
+        return List.of();
+      }
       if (all.contains("model.pt")) {
         return List.of("model.pt");
       }
@@ -87,34 +106,54 @@ public enum EngineKind {
           .limit(1)
           .collect(Collectors.toList());
     }
+    // The graphs of this dtype, by their fp32 names, so one layout rule serves every variant.
+    Set<String> graphs =
+        all.stream()
+            .filter(f -> f.endsWith(".onnx") && dtype.file(Dtype.base(f)).equals(f))
+            .map(Dtype::base)
+            .collect(Collectors.toCollection(TreeSet::new));
+    return withExternalData(all, onnxLayout(graphs).stream().map(dtype::file).toList());
+  }
+
+  /** The dtypes of the weights this engine finds in a repository; TorchScript's are fp32. */
+  public Set<Dtype> dtypes(Collection<String> files) {
+    Set<Dtype> found = EnumSet.noneOf(Dtype.class);
+    for (Dtype dtype : Dtype.values()) {
+      if (dtype != Dtype.AUTO && !weightFiles(files, dtype).isEmpty()) {
+        found.add(dtype);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The graphs an ONNX export consists of, by their fp32 names: {@code model.onnx}, or optimum's
+   * encoder and decoder files; empty when the files are no such layout.
+   */
+  private static List<String> onnxLayout(Set<String> graphs) {
     for (String folder : List.of("onnx/", "")) {
-      if (all.contains(folder + "model.onnx")) {
-        return withExternalData(all, List.of(folder + "model.onnx"));
+      if (graphs.contains(folder + "model.onnx")) {
+        return List.of(folder + "model.onnx");
       }
     }
     for (String folder : List.of("onnx/", "")) {
       List<String> chosen = new ArrayList<>();
-      if (all.contains(folder + "encoder_model.onnx")) {
+      if (graphs.contains(folder + "encoder_model.onnx")) {
         chosen.add(folder + "encoder_model.onnx");
       }
-      if (all.contains(folder + "decoder_model_merged.onnx")) {
+      if (graphs.contains(folder + "decoder_model_merged.onnx")) {
         chosen.add(folder + "decoder_model_merged.onnx");
-      } else if (all.contains(folder + "decoder_model.onnx")) {
+      } else if (graphs.contains(folder + "decoder_model.onnx")) {
         chosen.add(folder + "decoder_model.onnx");
-        if (all.contains(folder + "decoder_with_past_model.onnx")) {
+        if (graphs.contains(folder + "decoder_with_past_model.onnx")) {
           chosen.add(folder + "decoder_with_past_model.onnx");
         }
       }
       if (chosen.stream().anyMatch(f -> f.contains("decoder_"))) {
-        return withExternalData(all, chosen);
+        return chosen;
       }
     }
     return List.of();
-  }
-
-  /** The main weights file this engine would load from the folder, if the folder has one. */
-  public Optional<Path> weights(ModelFolder folder) {
-    return weightFiles(folder.listFiles()).stream().findFirst().map(folder.path()::resolve);
   }
 
   /**
@@ -139,7 +178,7 @@ public enum EngineKind {
       Collection<String> files, Optional<EngineKind> requested, String model) {
     if (requested.isPresent()) {
       EngineKind kind = requested.get();
-      if (kind.weightFiles(files).isEmpty()) {
+      if (kind.dtypes(files).isEmpty()) {
         throw new IllegalArgumentException(
             "The model "
                 + model
@@ -152,7 +191,7 @@ public enum EngineKind {
       return kind;
     }
     for (EngineKind kind : values()) {
-      if (!kind.weightFiles(files).isEmpty()) {
+      if (!kind.dtypes(files).isEmpty()) {
         return kind;
       }
     }

@@ -96,11 +96,18 @@ final class OrtNetwork implements Network {
     }
   }
 
+  /**
+   * Whether this ONNX Runtime build has the CUDA provider, so {@code auto} and {@code gpu} use it.
+   */
+  static boolean cudaAvailable() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
   private static Device device(String requested) {
     if (requested.equals("cpu")) {
       return Device.cpu();
     }
-    if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+    if (cudaAvailable()) {
       return Device.gpu();
     }
     if (requested.equals("gpu")) {

@@ -5,6 +5,8 @@ import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.Weights;
+import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
@@ -53,16 +55,17 @@ public final class LoadedModel implements AutoCloseable {
    */
   public static LoadedModel load(ModelSpec spec) throws IOException {
     long start = System.nanoTime();
-    Optional<EngineKind> requested = Optional.ofNullable(spec.engine()).map(EngineKind::parse);
+    WeightsRequest request = spec.weights();
     LocatedModel located =
-        ModelLocator.fromEnvironment().locate(spec.model(), spec.revision(), requested);
+        ModelLocator.fromEnvironment().locate(spec.model(), spec.revision(), request);
     ModelFolder folder = located.folder();
     String taskName =
         spec.task() != null
             ? TaskInference.canonical(spec.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
-    Resources resources = new Resources(folder, spec.settings(), requested);
+    Resources resources =
+        new Resources(folder, spec.settings(), request.engine(), request.choose(folder));
     try {
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -98,9 +101,24 @@ public final class LoadedModel implements AutoCloseable {
     return loadMillis;
   }
 
-  /** One line for logs: model, task, engine, device. */
+  /** The weights the task loaded: engine, dtype and files. */
+  public Weights weights() {
+    return resources.weights;
+  }
+
+  /** One line for logs: model, task, weights file, engine, device. */
   public String describe() {
-    return folder.displayName() + " (task " + task.name() + ", " + task.stage().describe() + ")";
+    Weights weights = weights();
+    return folder.displayName()
+        + " (task "
+        + task.name()
+        + ", "
+        + weights.dtype().label()
+        + " weights "
+        + weights.main()
+        + ", "
+        + task.stage().describe()
+        + ")";
   }
 
   @Override
@@ -113,13 +131,16 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelFolder folder;
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
+    private final Weights weights;
     private final Deque<AutoCloseable> kept = new ArrayDeque<>();
     private TextTokenizer tokenizer;
 
-    Resources(ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine) {
+    Resources(
+        ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine, Weights weights) {
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
+      this.weights = weights;
     }
 
     @Override
@@ -135,6 +156,11 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public Optional<EngineKind> engine() {
       return engine;
+    }
+
+    @Override
+    public Weights weights() {
+      return weights;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package ai.hubbatch.model.inference;
 
+import ai.hubbatch.model.engine.Dtype;
+import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.WeightsRequest;
 import java.io.Serializable;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything that identifies a loaded model: what to load, for which task, on which engine.
@@ -16,17 +20,26 @@ import java.util.Objects;
  * @param settings device and threads
  * @param revision what pins the model, so every worker loads the same files: a Hub branch, tag or
  *     (once resolved) commit, or an archive's {@code sha256:<hex>}; null for the default
+ * @param dtype the weights' precision; a job resolves {@code auto} once, where it starts, so every
+ *     worker loads the same file (null: auto)
  */
 public record ModelSpec(
-    String model, String task, String engine, EngineSettings settings, String revision)
+    String model, String task, String engine, EngineSettings settings, String revision, Dtype dtype)
     implements Serializable {
 
   public ModelSpec {
     model = model == null ? "" : model;
     Objects.requireNonNull(settings, "settings");
+    dtype = dtype == null ? Dtype.AUTO : dtype;
   }
 
-  /** A spec at the model's default revision. */
+  /** A spec with the dtype auto. */
+  public ModelSpec(
+      String model, String task, String engine, EngineSettings settings, String revision) {
+    this(model, task, engine, settings, revision, Dtype.AUTO);
+  }
+
+  /** A spec at the model's default revision, dtype auto. */
   public ModelSpec(String model, String task, String engine, EngineSettings settings) {
     this(model, task, engine, settings, null);
   }
@@ -37,22 +50,31 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision);
+    return new ModelSpec(value, task, engine, settings, revision, dtype);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision);
+    return new ModelSpec(model, value, engine, settings, revision, dtype);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision);
+    return new ModelSpec(model, task, value, settings, revision, dtype);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision);
+    return new ModelSpec(model, task, engine, value, revision, dtype);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value);
+    return new ModelSpec(model, task, engine, settings, value, dtype);
+  }
+
+  public ModelSpec withDtype(Dtype value) {
+    return new ModelSpec(model, task, engine, settings, revision, value);
+  }
+
+  /** The weights this spec asks for: its engine (or any), dtype and device. */
+  public WeightsRequest weights() {
+    return new WeightsRequest(Optional.ofNullable(engine).map(EngineKind::parse), dtype, settings);
   }
 }

@@ -19,8 +19,10 @@ import java.util.UUID;
 
 /**
  * The model hubbatch runs when none is named: sentence-transformers/all-MiniLM-L6-v2, shipped
- * inside the jar (ONNX weights and tokenizer from the langchain4j Maven artifact, the Hub's other
- * files from hubbatch's resources) and written out as a Hub-layout folder on first use.
+ * inside the jar (the ONNX weights and tokenizer from langchain4j's Maven artifacts, the Hub's
+ * other files from hubbatch's resources) and written out as a Hub-layout folder on first use. It
+ * holds the weights in fp32 ({@code onnx/model.onnx}) and in q8 ({@code onnx/model_quantized.onnx},
+ * 8-bit dynamic quantization): the files of the Hub's {@code Xenova/all-MiniLM-L6-v2} export.
  *
  * <p>The folder is written to a temporary sibling and renamed into place when complete, so
  * concurrent first runs never see a half-written model.
@@ -41,6 +43,7 @@ public final class DefaultModel {
           "special_tokens_map.json",
           "README.md");
   private static final String ONNX = "/all-minilm-l6-v2.onnx";
+  private static final String ONNX_Q8 = "/all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
   private static final String COMPLETE = ".complete";
 
@@ -121,6 +124,7 @@ public final class DefaultModel {
       }
       copy(TOKENIZER, staging.resolve("tokenizer.json"));
       copy(ONNX, staging.resolve("onnx/model.onnx"));
+      copy(ONNX_Q8, staging.resolve("onnx/model_quantized.onnx"));
       Files.createFile(staging.resolve(COMPLETE));
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -146,8 +150,10 @@ public final class DefaultModel {
         digest.update(read(METADATA + file));
       }
       digest.update(read(TOKENIZER));
-      URLConnection weights = resource(ONNX).openConnection();
-      digest.update(Long.toString(weights.getContentLengthLong()).getBytes(StandardCharsets.UTF_8));
+      for (String weights : List.of(ONNX, ONNX_Q8)) {
+        URLConnection file = resource(weights).openConnection();
+        digest.update(Long.toString(file.getContentLengthLong()).getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(digest.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

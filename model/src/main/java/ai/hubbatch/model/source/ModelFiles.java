@@ -1,15 +1,14 @@
 package ai.hubbatch.model.source;
 
-import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.WeightsRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The files of a repository that hubbatch needs, like the Inference Toolkit's framework filter but
- * tighter: the configuration, tokenizer and preprocessor files, and the weights of one engine.
- * Other weight formats, exports and the model card stay on the Hub.
+ * tighter: the configuration, tokenizer and preprocessor files, and the weights of one engine in
+ * one dtype. Other weight formats and precisions, exports and the model card stay on the Hub.
  */
 final class ModelFiles {
 
@@ -27,21 +26,21 @@ final class ModelFiles {
    * The files to download.
    *
    * @param files every file of the repository, {@code /}-separated
-   * @param engine the engine the user chose, or empty to pick one as {@link EngineKind#select}
+   * @param weights the engine and dtype the user chose, resolved here as the load resolves them
    * @param model the model's name, for messages
-   * @throws IllegalArgumentException when the repository has no weights an engine runs
+   * @throws IllegalArgumentException when the repository has no weights an engine runs, or none in
+   *     the dtype asked for
    */
-  static List<String> needed(List<String> files, Optional<EngineKind> engine, String model) {
-    EngineKind kind = EngineKind.select(files, engine, model);
+  static List<String> needed(List<String> files, WeightsRequest weights, String model) {
     List<String> needed = new ArrayList<>();
     for (String file : files) {
       if (METADATA.matcher(file).matches()) {
         needed.add(file);
       }
     }
-    for (String weights : kind.weightFiles(files)) {
-      if (!needed.contains(weights)) {
-        needed.add(weights);
+    for (String file : weights.choose(files, model).files()) {
+      if (!needed.contains(file)) {
+        needed.add(file);
       }
     }
     return needed;

@@ -1,6 +1,7 @@
 package ai.hubbatch.model.source;
 
 import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.source.hub.HubClient;
 import ai.hubbatch.model.source.hub.HubSettings;
 import ai.hubbatch.model.source.hub.HubSnapshot;
@@ -171,17 +172,27 @@ public final class ModelLocator {
   }
 
   /**
+   * Locates a model with this engine (or any) and the dtype {@code auto}, as {@link #locate(String,
+   * String, WeightsRequest)}.
+   */
+  public LocatedModel locate(String model, String revision, Optional<EngineKind> engine)
+      throws IOException {
+    return locate(model, revision, WeightsRequest.of(engine));
+  }
+
+  /**
    * Locates a model, fetching it when needed.
    *
    * @param model a Hub id, a folder, a model archive (path or URI), or empty or null for the model
    *     the environment names or else the bundled default model (see {@link #choose})
    * @param revision for a Hub id, a branch, tag or commit (null: {@code main}); for an archive, the
    *     {@code sha256:<hex>} it must have (what {@link LocatedModel#revision()} gave); else unused
-   * @param engine the engine the user chose, or empty; for a Hub id, only its weights download
-   * @throws IllegalArgumentException if the model cannot be found or used, saying what to do
+   * @param weights the engine and dtype the user chose; for a Hub id, only those weights download
+   * @throws IllegalArgumentException if the model cannot be found or used, or lacks the weights
+   *     asked for, saying what to do
    * @throws IOException if it cannot be fetched
    */
-  public LocatedModel locate(String model, String revision, Optional<EngineKind> engine)
+  public LocatedModel locate(String model, String revision, WeightsRequest weights)
       throws IOException {
     String name = choose(model);
     if (name.isEmpty()) {
@@ -209,7 +220,7 @@ public final class ModelLocator {
     }
     String rev = revision == null || revision.isBlank() ? "main" : revision.trim();
     HubSnapshot snapshot =
-        new HubClient(hub).snapshot(name, rev, files -> ModelFiles.needed(files, engine, name));
+        new HubClient(hub).snapshot(name, rev, files -> ModelFiles.needed(files, weights, name));
     return new LocatedModel(
         ModelFolder.open(snapshot.folder()), name, snapshot.commit(), snapshot.pipelineTag());
   }

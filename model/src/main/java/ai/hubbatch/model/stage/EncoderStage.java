@@ -2,7 +2,9 @@ package ai.hubbatch.model.stage;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
+import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.engine.DataType;
+import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.engine.HostTensor;
@@ -12,6 +14,7 @@ import ai.hubbatch.model.engine.Networks;
 import ai.hubbatch.model.engine.Outputs;
 import ai.hubbatch.model.engine.Tensor;
 import ai.hubbatch.model.engine.TensorSpec;
+import ai.hubbatch.model.engine.Weights;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import ai.hubbatch.model.tokenize.TokenizedText;
@@ -21,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A text encoder (BERT-style) run once per sequence: token sequences are padded on the right to the
@@ -37,16 +39,18 @@ public final class EncoderStage extends ForwardStage<TokenizedText, SequenceOutp
 
   private final ModelFolder folder;
   private final Network network;
+  private final Dtype dtype;
   private final long padId;
   private final int maxLength;
 
   /**
    * @param folder the model's folder, whose config sizes batches
    * @param network the encoder
+   * @param dtype the precision of the encoder's weights, which sizes batches too
    * @param tokenizer the tokenizer the task encodes with: its padding id and maximum length
    * @throws IllegalArgumentException if the network takes inputs an encoder is not fed
    */
-  public EncoderStage(ModelFolder folder, Network network, TextTokenizer tokenizer) {
+  public EncoderStage(ModelFolder folder, Network network, Dtype dtype, TextTokenizer tokenizer) {
     for (TensorSpec input : network.inputs()) {
       if (!FED.contains(input.name())) {
         throw new IllegalArgumentException(
@@ -59,27 +63,20 @@ public final class EncoderStage extends ForwardStage<TokenizedText, SequenceOutp
     }
     this.folder = folder;
     this.network = network;
+    this.dtype = dtype;
     this.padId = tokenizer.padId();
     this.maxLength = tokenizer.maxLength();
   }
 
   /**
-   * Loads the folder's encoder: TorchScript first, then ONNX, unless the user chose an engine.
+   * Loads the folder's encoder from the weights chosen for it.
    *
-   * @throws IllegalArgumentException naming the files found when neither format is there
+   * @throws IOException if the weights cannot be read or are no model
    */
-  public static Network loadNetwork(
-      ModelFolder folder, Optional<EngineKind> requested, EngineSettings settings)
+  public static Network loadNetwork(ModelFolder folder, Weights chosen, EngineSettings settings)
       throws IOException {
-    EngineKind engine = EngineKind.select(folder, requested);
-    Path weights =
-        engine
-            .weights(folder)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "No " + engine.djlName() + " weights in " + folder));
-    if (engine == EngineKind.ONNX_RUNTIME) {
+    Path weights = folder.path().resolve(chosen.main());
+    if (chosen.engine() == EngineKind.ONNX_RUNTIME) {
       return Networks.onnx(weights, settings);
     }
     // A TorchScript module does not name its inputs before it has run. Exports for DJL and
@@ -142,6 +139,16 @@ public final class EncoderStage extends ForwardStage<TokenizedText, SequenceOutp
       return new SizedLimits(
           EncoderBudgets.forStaticShapes(folder.config().path("neuron")),
           "the model's compiled Neuron shapes");
+    }
+    if (dtype.quantizesActivationsPerCall()) {
+      // Batched, a record's output would depend on its neighbours: reruns of a job, or the same
+      // record in another job, would not give the same vector.
+      return new SizedLimits(
+          new BatchLimits(1, maxLength),
+          "one sequence per call: "
+              + dtype.label()
+              + " weights quantize activations with one scale per call, which batching would"
+              + " share between records");
     }
     if (device.isGpu()) {
       long free =

@@ -1,7 +1,9 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.Weights;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.tokenize.TextTokenizer;
 import java.io.IOException;
@@ -21,6 +23,21 @@ public interface TaskContext {
 
   /** The engine the user asked for, if any. */
   Optional<EngineKind> engine();
+
+  /**
+   * The weights chosen for the model: the engine, the resolved dtype and the files of the folder's
+   * layout ({@code model.onnx}, or optimum's encoder and decoder files) in that dtype.
+   */
+  Weights weights();
+
+  /**
+   * The resolved dtype (never {@link Dtype#AUTO}): a task that loads graphs of its own loads {@code
+   * dtype().file("onnx/model.onnx")}, which exists in the folder whenever {@link #weights()} found
+   * that graph.
+   */
+  default Dtype dtype() {
+    return weights().dtype();
+  }
 
   /**
    * The folder's tokenizer, truncating at {@code maxLength} tokens; closed with the model.

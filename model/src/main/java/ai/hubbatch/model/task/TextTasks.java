@@ -98,8 +98,9 @@ public final class TextTasks implements TaskProvider {
             TextTokenizer tokenizer = context.tokenizer(maxLength.applyAsInt(folder));
             Network network =
                 context.keep(
-                    EncoderStage.loadNetwork(folder, context.engine(), context.settings()));
-            return maker.make(folder, tokenizer, new EncoderStage(folder, network, tokenizer));
+                    EncoderStage.loadNetwork(folder, context.weights(), context.settings()));
+            return maker.make(
+                folder, tokenizer, new EncoderStage(folder, network, context.dtype(), tokenizer));
           }
 
           @Override

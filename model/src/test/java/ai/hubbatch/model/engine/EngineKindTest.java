@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,41 @@ class EngineKindTest {
         List.of(),
         ORT.weightFiles(List.of("encoder_model.onnx")),
         "an encoder alone is no optimum layout");
+  }
+
+  @Test
+  void eachDtypeHasItsOwnFilesInTheSameLayouts() {
+    List<String> files =
+        List.of(
+            "onnx/model.onnx",
+            "onnx/model_fp16.onnx",
+            "onnx/model_fp16.onnx_data",
+            "onnx/model_quantized.onnx",
+            "onnx/model_qint8_avx512.onnx");
+    assertEquals(List.of("onnx/model.onnx"), ORT.weightFiles(files));
+    assertEquals(
+        List.of("onnx/model_fp16.onnx", "onnx/model_fp16.onnx_data"),
+        ORT.weightFiles(files, Dtype.FP16));
+    assertEquals(List.of("onnx/model_quantized.onnx"), ORT.weightFiles(files, Dtype.Q8));
+    assertEquals(List.of(), ORT.weightFiles(files, Dtype.Q4));
+    assertEquals(EnumSet.of(Dtype.FP32, Dtype.FP16, Dtype.Q8), ORT.dtypes(files));
+    assertEquals(
+        List.of("onnx/encoder_model_q4.onnx", "onnx/decoder_model_merged_q4.onnx"),
+        ORT.weightFiles(
+            List.of(
+                "onnx/encoder_model.onnx",
+                "onnx/decoder_model_merged.onnx",
+                "onnx/encoder_model_q4.onnx",
+                "onnx/decoder_model_merged_q4.onnx"),
+            Dtype.Q4));
+    assertEquals(
+        EnumSet.of(Dtype.Q8),
+        ORT.dtypes(List.of("onnx/model_quantized.onnx")),
+        "quantized weights alone are ONNX weights");
+    assertEquals(
+        ORT, EngineKind.select(List.of("onnx/model_quantized.onnx"), Optional.empty(), "m"));
+    assertEquals(EnumSet.of(Dtype.FP32), EngineKind.PYTORCH.dtypes(List.of("model.pt")));
+    assertEquals(List.of(), EngineKind.PYTORCH.weightFiles(List.of("model.pt"), Dtype.Q8));
   }
 
   @Test

@@ -8,7 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.LocalHub;
 import ai.hubbatch.model.TestModels;
+import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
+import ai.hubbatch.model.engine.EngineSettings;
+import ai.hubbatch.model.engine.WeightsRequest;
+import ai.hubbatch.model.inference.BatchPredictor;
+import ai.hubbatch.model.inference.BatchSizing;
+import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.hub.HubSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +67,87 @@ class ModelLocatorTest {
           files.get("onnx/model.onnx"),
           Files.readAllBytes(located.folder().path().resolve("onnx/model.onnx")));
       assertEquals(EngineKind.ONNX_RUNTIME, EngineKind.select(located.folder(), Optional.empty()));
+    }
+  }
+
+  @Test
+  void downloadsOnlyTheDtypeAskedForAndItRuns() throws Exception {
+    Map<String, byte[]> files = LocalHub.filesOf(TestModels.defaultModel().path());
+    // The other variants of a Hub ONNX export; none of them may be asked for.
+    files.put("onnx/model_fp16.onnx", new byte[] {1});
+    files.put("onnx/model_int8.onnx", new byte[] {2});
+    files.put("onnx/model_q4.onnx", new byte[] {3});
+    files.put("onnx/model_q4.onnx_data", new byte[] {4});
+    files.put("onnx/model.onnx_data", new byte[] {5});
+    try (LocalHub hub = LocalHub.start()) {
+      hub.publish("Xenova/all-MiniLM-L6-v2", "main", files);
+      WeightsRequest q8 = new WeightsRequest(Optional.empty(), Dtype.Q8, EngineSettings.defaults());
+      LocatedModel located = locator(hub).locate("Xenova/all-MiniLM-L6-v2", null, q8);
+      List<String> weights =
+          located.folder().listFiles().stream().filter(f -> f.startsWith("onnx/")).toList();
+      assertEquals(List.of("onnx/model_quantized.onnx"), weights);
+      List<String> downloads =
+          hub.requests("/resolve/").stream()
+              .map(LocalHub.Request::path)
+              .filter(p -> p.contains("onnx/"))
+              .distinct()
+              .toList();
+      assertEquals(1, downloads.size(), LocalHub.paths(hub.requests()).toString());
+      assertTrue(downloads.get(0).endsWith("/onnx/model_quantized.onnx"), downloads.toString());
+      assertEquals(0, hub.bytesServed(files.get("onnx/model.onnx")), "no fp32 bytes");
+      assertEquals(
+          files.get("onnx/model_quantized.onnx").length,
+          hub.bytesServed(files.get("onnx/model_quantized.onnx")));
+
+      // What was downloaded is the quantized model the worker loads and runs.
+      try (LoadedModel model =
+          LoadedModel.load(
+              new ModelSpec(
+                      located.folder().path().toString(), null, null, EngineSettings.defaults())
+                  .withDtype(Dtype.Q8))) {
+        assertEquals("onnx/model_quantized.onnx", model.weights().main());
+        try (BatchPredictor predictor =
+            model.newPredictor(BatchSizing.auto().resolve(model), InferenceListener.NONE)) {
+          assertEquals(
+              384,
+              predictor
+                  .complete(List.of(predictor.prepare("{\"inputs\":\"This is a test.\"}")))
+                  .get(0)
+                  .response()
+                  .get("embeddings")
+                  .size());
+        }
+      }
+
+      hub.clearRequests();
+      LocatedModel q4 =
+          locator(hub).locate("Xenova/all-MiniLM-L6-v2", null, q8.withDtype(Dtype.Q4));
+      assertTrue(
+          q4.folder()
+              .listFiles()
+              .containsAll(List.of("onnx/model_q4.onnx", "onnx/model_q4.onnx_data")),
+          "a variant's external data comes with it");
+      assertEquals(
+          List.of(),
+          hub.requests("/resolve/").stream()
+              .map(LocalHub.Request::path)
+              .filter(p -> p.contains("model.onnx") || p.contains("_fp16") || p.contains("_int8"))
+              .toList());
+
+      hub.clearRequests();
+      IllegalArgumentException missing =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> locator(hub).locate("Xenova/all-MiniLM-L6-v2", null, q8.withDtype(Dtype.BNB4)));
+      assertTrue(
+          missing
+              .getMessage()
+              .contains(
+                  "has no bnb4 weights (onnx/model_bnb4.onnx). It has fp32 (onnx/model.onnx), fp16"
+                      + " (onnx/model_fp16.onnx), q8 (onnx/model_quantized.onnx), int8"
+                      + " (onnx/model_int8.onnx), q4 (onnx/model_q4.onnx)."),
+          missing.getMessage());
+      assertEquals(List.of(), hub.requests("/resolve/"), "nothing downloads for a missing dtype");
     }
   }
 
