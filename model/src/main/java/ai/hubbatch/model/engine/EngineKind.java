@@ -23,7 +23,8 @@ public enum EngineKind {
    * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it out,
    * or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx}, {@code
    * decoder_model_merged.onnx}, or {@code decoder_model.onnx} with {@code
-   * decoder_with_past_model.onnx}), each with its external data files.
+   * decoder_with_past_model.onnx}), or a dual encoder's towers ({@code vision_model.onnx} and
+   * {@code text_model.onnx}), each with its external data files.
    */
   ONNX_RUNTIME("OnnxRuntime");
 
@@ -90,6 +91,13 @@ public enum EngineKind {
     for (String folder : List.of("onnx/", "")) {
       if (all.contains(folder + "model.onnx")) {
         return withExternalData(all, List.of(folder + "model.onnx"));
+      }
+    }
+    for (String folder : List.of("onnx/", "")) {
+      // A dual encoder's towers (CLIP) as transformers.js' repositories split them.
+      if (all.contains(folder + "vision_model.onnx") && all.contains(folder + "text_model.onnx")) {
+        return withExternalData(
+            all, List.of(folder + "vision_model.onnx", folder + "text_model.onnx"));
       }
     }
     for (String folder : List.of("onnx/", "")) {

@@ -3,6 +3,7 @@ package ai.hubbatch.model.inference;
 import ai.djl.Device;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.source.LocatedModel;
@@ -62,7 +63,7 @@ public final class LoadedModel implements AutoCloseable {
             ? TaskInference.canonical(spec.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
-    Resources resources = new Resources(folder, spec.settings(), requested);
+    Resources resources = new Resources(folder, spec.settings(), requested, spec.media());
     try {
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -113,13 +114,19 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelFolder folder;
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
+    private final MediaLimits media;
     private final Deque<AutoCloseable> kept = new ArrayDeque<>();
     private TextTokenizer tokenizer;
 
-    Resources(ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine) {
+    Resources(
+        ModelFolder folder,
+        EngineSettings settings,
+        Optional<EngineKind> engine,
+        MediaLimits media) {
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
+      this.media = media;
     }
 
     @Override
@@ -135,6 +142,11 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public Optional<EngineKind> engine() {
       return engine;
+    }
+
+    @Override
+    public MediaLimits mediaLimits() {
+      return media;
     }
 
     @Override

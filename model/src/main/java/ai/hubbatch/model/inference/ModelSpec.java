@@ -1,5 +1,6 @@
 package ai.hubbatch.model.inference;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineSettings;
 import java.io.Serializable;
 import java.util.Objects;
@@ -16,19 +17,32 @@ import java.util.Objects;
  * @param settings device and threads
  * @param revision what pins the model, so every worker loads the same files: a Hub branch, tag or
  *     (once resolved) commit, or an archive's {@code sha256:<hex>}; null for the default
+ * @param media what media inputs may be (the image pixel limit)
  */
 public record ModelSpec(
-    String model, String task, String engine, EngineSettings settings, String revision)
+    String model,
+    String task,
+    String engine,
+    EngineSettings settings,
+    String revision,
+    MediaLimits media)
     implements Serializable {
 
   public ModelSpec {
     model = model == null ? "" : model;
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(media, "media");
+  }
+
+  /** A spec with the default media limits. */
+  public ModelSpec(
+      String model, String task, String engine, EngineSettings settings, String revision) {
+    this(model, task, engine, settings, revision, MediaLimits.defaults());
   }
 
   /** A spec at the model's default revision. */
   public ModelSpec(String model, String task, String engine, EngineSettings settings) {
-    this(model, task, engine, settings, null);
+    this(model, task, engine, settings, null, MediaLimits.defaults());
   }
 
   /** The default model with its inferred task, engine and default settings. */
@@ -37,22 +51,26 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision);
+    return new ModelSpec(value, task, engine, settings, revision, media);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision);
+    return new ModelSpec(model, value, engine, settings, revision, media);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision);
+    return new ModelSpec(model, task, value, settings, revision, media);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision);
+    return new ModelSpec(model, task, engine, value, revision, media);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value);
+    return new ModelSpec(model, task, engine, settings, value, media);
+  }
+
+  public ModelSpec withMedia(MediaLimits value) {
+    return new ModelSpec(model, task, engine, settings, revision, value);
   }
 }
