@@ -42,7 +42,8 @@ public final class RecordsIO {
   private RecordsIO() {}
 
   public static Read read() {
-    return new Read(new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null));
+    return new Read(
+        new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null, false));
   }
 
   /** What a read does; one serializable value for the DoFn. */
@@ -52,7 +53,8 @@ public final class RecordsIO {
       boolean binary,
       int maxRecordBytes,
       int maxPayloadMb,
-      SerializableFunction<String, Boolean> header)
+      SerializableFunction<String, Boolean> header,
+      boolean deferObjects)
       implements Serializable {}
 
   /** Reads {@link InputFile}s into records. Immutable; {@code withX} returns a copy. */
@@ -74,7 +76,8 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              s.header()));
+              s.header(),
+              s.deferObjects()));
     }
 
     /**
@@ -90,7 +93,8 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              s.header()));
+              s.header(),
+              s.deferObjects()));
     }
 
     /** Keeps records as bytes (images, audio) instead of decoding them as UTF-8. */
@@ -98,7 +102,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), true, s.maxRecordBytes(), s.maxPayloadMb(), s.header()));
+              s.split(),
+              s.compression(),
+              true,
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header(),
+              s.deferObjects()));
     }
 
     /** Records longer than this many bytes become errors instead of records (default 64 MiB). */
@@ -109,7 +119,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), s.binary(), bytes, s.maxPayloadMb(), s.header()));
+              s.split(),
+              s.compression(),
+              s.binary(),
+              bytes,
+              s.maxPayloadMb(),
+              s.header(),
+              s.deferObjects()));
     }
 
     /**
@@ -123,7 +139,13 @@ public final class RecordsIO {
       Settings s = settings;
       return new Read(
           new Settings(
-              s.split(), s.compression(), s.binary(), s.maxRecordBytes(), megabytes, s.header()));
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              megabytes,
+              s.header(),
+              s.deferObjects()));
     }
 
     /**
@@ -139,11 +161,41 @@ public final class RecordsIO {
               s.binary(),
               s.maxRecordBytes(),
               s.maxPayloadMb(),
-              Objects.requireNonNull(isHeader)));
+              Objects.requireNonNull(isHeader),
+              s.deferObjects()));
+    }
+
+    /**
+     * Leaves whole binary objects (SplitType None) unread: each becomes a {@link
+     * SourceRecord#deferred} record that the step consuming it loads with {@link #loader()}. A
+     * runner that runs each step over all its input before the next (the DirectRunner) then holds
+     * the names of many objects between the steps, not their bytes. A deferred object is always one
+     * record, an empty object an empty one, so its consumer can say what is wrong with it.
+     */
+    public Read withDeferredObjects() {
+      Settings s = settings;
+      return new Read(
+          new Settings(
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header(),
+              true));
+    }
+
+    /** What loads this read's deferred records. */
+    public ObjectLoader loader() {
+      return new ObjectLoader(settings);
     }
 
     @Override
     public PCollection<SourceRecord> expand(PCollection<InputFile> files) {
+      if (settings.deferObjects() && !(settings.binary() && settings.split() == SplitType.NONE)) {
+        throw new IllegalArgumentException(
+            "Only whole binary objects (SplitType None) can be read later");
+      }
       if (settings.binary() && settings.split() == SplitType.LINE) {
         throw new IllegalArgumentException(
             "Binary records cannot be split into lines: use "
@@ -166,7 +218,8 @@ public final class RecordsIO {
           .add(DisplayData.item("binaryRecords", settings.binary()))
           .add(DisplayData.item("maxRecordBytes", settings.maxRecordBytes()))
           .add(DisplayData.item("maxPayloadMb", settings.maxPayloadMb()))
-          .add(DisplayData.item("headerLine", settings.header() != null));
+          .add(DisplayData.item("headerLine", settings.header() != null))
+          .add(DisplayData.item("deferredObjects", settings.deferObjects()));
     }
   }
 
@@ -181,6 +234,11 @@ public final class RecordsIO {
 
     @ProcessElement
     public void process(@Element InputFile file, OutputReceiver<SourceRecord> out) {
+      if (settings.deferObjects()) {
+        out.output(SourceRecord.deferred(file.index()));
+        read.inc();
+        return;
+      }
       RecordLimit limit = RecordLimit.of(settings.maxRecordBytes(), settings.maxPayloadMb());
       Position position = new Position();
       try (InputStream in = open(file.source(), settings.compression())) {
@@ -191,14 +249,7 @@ public final class RecordsIO {
         }
       } catch (IOException | RuntimeException e) {
         // The object cannot be read (any more): one error after what was read names it.
-        String reason =
-            "Cannot read "
-                + file.source()
-                + (position.number > 0 ? " after record " + position.number : "")
-                + ": "
-                + (e instanceof java.io.EOFException
-                    ? "the data ends early (EOFException)"
-                    : e.getClass().getSimpleName() + ": " + e.getMessage());
+        String reason = cannotRead(file, position.number, e);
         out.output(
             new SourceRecord(
                 file.index(),
@@ -271,6 +322,50 @@ public final class RecordsIO {
               Text.preview(bytes, 0, bytes.length),
               Text.NOT_UTF8)
           : SourceRecord.frame(file, frame.number(), frame.offset(), text);
+    }
+  }
+
+  /** Why an object cannot be read (any more), after the records read. */
+  private static String cannotRead(InputFile file, long after, Exception e) {
+    return "Cannot read "
+        + file.source()
+        + (after > 0 ? " after record " + after : "")
+        + ": "
+        + (e instanceof java.io.EOFException
+            ? "the data ends early (EOFException)"
+            : e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  /**
+   * Loads the records a {@link Read#withDeferredObjects()} read deferred, with that read's
+   * compression and size limits. Serializable and thread-safe.
+   */
+  public static final class ObjectLoader implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Settings settings;
+
+    private ObjectLoader(Settings settings) {
+      this.settings = settings;
+    }
+
+    /**
+     * The object's one record: its bytes, or the reason it cannot be read (missing, over the size
+     * limit, broken compression), as the read would have made it.
+     */
+    public SourceRecord load(InputFile file) {
+      RecordLimit limit = RecordLimit.of(settings.maxRecordBytes(), settings.maxPayloadMb());
+      try (InputStream in = open(file.source(), settings.compression())) {
+        FrameReader.Frame frame = FrameReader.of(SplitType.NONE, in, limit).next();
+        if (frame == null) {
+          return SourceRecord.binary(file.index(), 1, 0, new byte[0]);
+        }
+        return frame.error() != null
+            ? SourceRecord.unreadableFrame(file.index(), 1, 0, frame.preview(), frame.error())
+            : SourceRecord.binary(file.index(), 1, 0, frame.bytes());
+      } catch (IOException | RuntimeException e) {
+        return SourceRecord.unreadableFrame(file.index(), 1, 0, null, cannotRead(file, 0, e));
+      }
     }
   }
 

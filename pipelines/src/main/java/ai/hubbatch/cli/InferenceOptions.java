@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchSizing;
@@ -47,6 +48,15 @@ public final class InferenceOptions {
   @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto.")
   String device;
 
+  @Option(
+      names = "--max-image-pixels",
+      defaultValue = "${sys:HUBBATCH_MAX_IMAGE_PIXELS:-${env:HUBBATCH_MAX_IMAGE_PIXELS}}",
+      description =
+          "Images declaring more pixels (width x height) are refused before they are decoded, as"
+              + " decompression bombs (env HUBBATCH_MAX_IMAGE_PIXELS); default 89478485, Pillow's"
+              + " limit.")
+  Long maxImagePixels;
+
   @Mixin BatchOptions batch = new BatchOptions();
 
   /** The model as given, or null when {@code --model} was not given. */
@@ -90,6 +100,17 @@ public final class InferenceOptions {
   }
 
   /**
+   * What media inputs may be: the image pixel limit given, else the default.
+   *
+   * @throws IllegalArgumentException for a limit below 1
+   */
+  public MediaLimits mediaLimits() {
+    return maxImagePixels == null
+        ? MediaLimits.defaults()
+        : MediaLimits.defaults().withMaxImagePixels(maxImagePixels);
+  }
+
+  /**
    * What to load for a model named {@code chosen}, the engine left to its files when auto.
    *
    * @throws IllegalArgumentException for an unknown engine or device
@@ -100,7 +121,8 @@ public final class InferenceOptions {
         task(),
         engine().map(EngineKind::djlName).orElse(null),
         engineSettings(),
-        revision());
+        revision(),
+        mediaLimits());
   }
 
   private static String blankToNull(String value) {
