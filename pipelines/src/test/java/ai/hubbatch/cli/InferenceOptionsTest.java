@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.inference.BatchSizing;
@@ -87,6 +88,25 @@ class InferenceOptionsTest {
           options.spec("org/name"),
           command);
     }
+  }
+
+  @Test
+  void everyCommandTakesTheImagePixelLimit() {
+    for (String command : COMMANDS) {
+      assertEquals(
+          MediaLimits.defaults().withMaxImagePixels(1000),
+          parse(command, "--max-image-pixels", "1000").spec("m").media(),
+          command);
+      assertEquals(MediaLimits.defaults(), parse(command).spec("m").media(), command);
+    }
+    System.setProperty("HUBBATCH_MAX_IMAGE_PIXELS", "2000");
+    try {
+      assertEquals(2000, parse("serve").mediaLimits().maxImagePixels());
+    } finally {
+      System.clearProperty("HUBBATCH_MAX_IMAGE_PIXELS");
+    }
+    assertThrows(
+        IllegalArgumentException.class, () -> parse("run", "--max-image-pixels", "0").spec("m"));
   }
 
   @Test
