@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -50,6 +51,7 @@ final class ImageSegmentationTask extends ImageTask<Void> {
       throw new InvalidRequestException(
           "Subtask " + subtask + " is not supported for this model: it segments semantically");
     }
+    // Checked for their type, then ignored: semantic segmentation has no thresholds.
     parameters.number("threshold", 0);
     parameters.number("mask_threshold", 0);
     parameters.number("overlap_mask_area_threshold", 0);
@@ -62,8 +64,7 @@ final class ImageSegmentationTask extends ImageTask<Void> {
     long[] shape = output.rowShape(logits);
     if (shape.length != 3) {
       throw new IllegalStateException(
-          "Expected logits of [labels, height, width] per image, got "
-              + java.util.Arrays.toString(shape));
+          "Expected logits of [labels, height, width] per image, got " + Arrays.toString(shape));
     }
     ArrayNode answer = JsonNodeFactory.instance.arrayNode();
     for (LabelMask mask :
