@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -57,6 +58,15 @@ public final class InferenceOptions {
               + " GPU when the model has it), fp32, fp16, q8 (model_quantized.onnx), int8, uint8,"
               + " q4, q4f16 or bnb4, as the Hub's ONNX exports and transformers.js name them.")
   String dtype;
+
+  @Option(
+      names = "--max-image-pixels",
+      defaultValue = "${sys:HUBBATCH_MAX_IMAGE_PIXELS:-${env:HUBBATCH_MAX_IMAGE_PIXELS}}",
+      description =
+          "Images declaring more pixels (width x height) are refused before they are decoded, as"
+              + " decompression bombs (env HUBBATCH_MAX_IMAGE_PIXELS); default 89478485, Pillow's"
+              + " limit.")
+  Long maxImagePixels;
 
   @Mixin BatchOptions batch = new BatchOptions();
 
@@ -119,6 +129,17 @@ public final class InferenceOptions {
   }
 
   /**
+   * What media inputs may be: the image pixel limit given, else the default.
+   *
+   * @throws IllegalArgumentException for a limit below 1
+   */
+  public MediaLimits mediaLimits() {
+    return maxImagePixels == null
+        ? MediaLimits.defaults()
+        : MediaLimits.defaults().withMaxImagePixels(maxImagePixels);
+  }
+
+  /**
    * What to load for a model named {@code chosen}, the engine left to its files when auto and the
    * dtype resolved when the model loads.
    *
@@ -131,7 +152,8 @@ public final class InferenceOptions {
         engine().map(EngineKind::djlName).orElse(null),
         engineSettings(),
         revision(),
-        dtype());
+        dtype(),
+        mediaLimits());
   }
 
   private static String blankToNull(String value) {

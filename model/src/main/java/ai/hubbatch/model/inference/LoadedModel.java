@@ -3,6 +3,7 @@ package ai.hubbatch.model.inference;
 import ai.djl.Device;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.engine.Weights;
@@ -65,7 +66,8 @@ public final class LoadedModel implements AutoCloseable {
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
     Resources resources =
-        new Resources(folder, spec.settings(), request.engine(), request.choose(folder));
+        new Resources(
+            folder, spec.settings(), request.engine(), request.choose(folder), spec.media());
     try {
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -132,15 +134,21 @@ public final class LoadedModel implements AutoCloseable {
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
     private final Weights weights;
+    private final MediaLimits media;
     private final Deque<AutoCloseable> kept = new ArrayDeque<>();
     private TextTokenizer tokenizer;
 
     Resources(
-        ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine, Weights weights) {
+        ModelFolder folder,
+        EngineSettings settings,
+        Optional<EngineKind> engine,
+        Weights weights,
+        MediaLimits media) {
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
       this.weights = weights;
+      this.media = media;
     }
 
     @Override
@@ -161,6 +169,11 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public Weights weights() {
       return weights;
+    }
+
+    @Override
+    public MediaLimits mediaLimits() {
+      return media;
     }
 
     @Override

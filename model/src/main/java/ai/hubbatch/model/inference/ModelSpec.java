@@ -1,5 +1,6 @@
 package ai.hubbatch.model.inference;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -22,21 +23,29 @@ import java.util.Optional;
  *     (once resolved) commit, or an archive's {@code sha256:<hex>}; null for the default
  * @param dtype the weights' precision; a job resolves {@code auto} once, where it starts, so every
  *     worker loads the same file (null: auto)
+ * @param media what media inputs may be (the image pixel limit; null: the defaults)
  */
 public record ModelSpec(
-    String model, String task, String engine, EngineSettings settings, String revision, Dtype dtype)
+    String model,
+    String task,
+    String engine,
+    EngineSettings settings,
+    String revision,
+    Dtype dtype,
+    MediaLimits media)
     implements Serializable {
 
   public ModelSpec {
     model = model == null ? "" : model;
     Objects.requireNonNull(settings, "settings");
     dtype = dtype == null ? Dtype.AUTO : dtype;
+    media = media == null ? MediaLimits.defaults() : media;
   }
 
-  /** A spec with the dtype auto. */
+  /** A spec with the dtype auto and the default media limits. */
   public ModelSpec(
       String model, String task, String engine, EngineSettings settings, String revision) {
-    this(model, task, engine, settings, revision, Dtype.AUTO);
+    this(model, task, engine, settings, revision, Dtype.AUTO, MediaLimits.defaults());
   }
 
   /** A spec at the model's default revision, dtype auto. */
@@ -50,27 +59,31 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision, dtype);
+    return new ModelSpec(value, task, engine, settings, revision, dtype, media);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision, dtype);
+    return new ModelSpec(model, value, engine, settings, revision, dtype, media);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision, dtype);
+    return new ModelSpec(model, task, value, settings, revision, dtype, media);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision, dtype);
+    return new ModelSpec(model, task, engine, value, revision, dtype, media);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value, dtype);
+    return new ModelSpec(model, task, engine, settings, value, dtype, media);
   }
 
   public ModelSpec withDtype(Dtype value) {
-    return new ModelSpec(model, task, engine, settings, revision, value);
+    return new ModelSpec(model, task, engine, settings, revision, value, media);
+  }
+
+  public ModelSpec withMedia(MediaLimits value) {
+    return new ModelSpec(model, task, engine, settings, revision, dtype, value);
   }
 
   /** The weights this spec asks for: its engine (or any), dtype and device. */

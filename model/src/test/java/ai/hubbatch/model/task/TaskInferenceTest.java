@@ -31,7 +31,11 @@ class TaskInferenceTest {
     "WhisperForConditionalGeneration, automatic-speech-recognition",
     "Wav2Vec2ForCTC, automatic-speech-recognition",
     "ViTForImageClassification, image-classification",
+    "ConvNextForImageClassification, image-classification",
+    "BeitForImageClassification, image-classification",
+    "DeiTForImageClassificationWithTeacher, image-classification",
     "DetrForObjectDetection, object-detection",
+    "YolosForObjectDetection, object-detection",
     "SegformerForSemanticSegmentation, image-segmentation",
     "ASTForAudioClassification, audio-classification",
     "CLIPModel, zero-shot-image-classification",
@@ -72,6 +76,8 @@ class TaskInferenceTest {
     "XLMRobertaModel, text-classification, text-classification",
     "BertForMaskedLM, zero-shot-classification, fill-mask",
     "BertModel, sentence-similarity, sentence-embeddings",
+    "Dinov2Model, image-classification, image-classification",
+    "SomeVisionModel, zero-shot-image-classification, zero-shot-image-classification",
   })
   void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag, String task)
       throws Exception {

@@ -1,48 +1,20 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
+import ai.hubbatch.model.codec.MediaType;
 import java.io.Serializable;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A job's {@code ContentType} or {@code Accept}: the MIME type as given, and the record format it
- * names. Parameters such as {@code ; charset=utf-8} and letter case are accepted (the toolkit
+ * names, read with the one media-type table and parser that {@code serve} uses too ({@link
+ * MediaType}): parameters such as {@code ; charset=utf-8} and letter case are accepted (the toolkit
  * refuses them); the image and audio types are the toolkit's.
  *
  * @param mime the type without parameters, lower case
  * @param format what records of this type are
  */
-public record ContentType(String mime, Format format) implements Serializable {
+public record ContentType(String mime, MediaType.Format format) implements Serializable {
 
-  /** What a record of a content type is. */
-  public enum Format {
-    JSON,
-    JSON_LINES,
-    CSV,
-    IMAGE,
-    AUDIO
-  }
-
-  public static final ContentType JSON = new ContentType("application/json", Format.JSON);
-
-  private static final List<String> IMAGES =
-      List.of(
-          "image/jpeg",
-          "image/png",
-          "image/tiff",
-          "image/bmp",
-          "image/gif",
-          "image/webp",
-          "image/x-image");
-  private static final List<String> AUDIO =
-      List.of(
-          "audio/x-flac",
-          "audio/flac",
-          "audio/mpeg",
-          "audio/wave",
-          "audio/wav",
-          "audio/ogg",
-          "audio/x-audio");
+  public static final ContentType JSON = of(MediaType.JSON);
 
   /**
    * Parses a {@code ContentType}.
@@ -50,32 +22,7 @@ public record ContentType(String mime, Format format) implements Serializable {
    * @throws IllegalArgumentException listing the types hubbatch reads
    */
   public static ContentType parse(String value) {
-    String mime = value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    switch (mime) {
-      case "application/json":
-        return JSON;
-      case "application/jsonlines":
-      case "application/x-jsonlines":
-      case "application/jsonl":
-        return new ContentType(mime, Format.JSON_LINES);
-      case "text/csv":
-        return new ContentType(mime, Format.CSV);
-      default:
-        if (IMAGES.contains(mime)) {
-          return new ContentType(mime, Format.IMAGE);
-        }
-        if (AUDIO.contains(mime)) {
-          return new ContentType(mime, Format.AUDIO);
-        }
-        throw new IllegalArgumentException(
-            "Content type '"
-                + value
-                + "' is not supported: use "
-                + "application/json, application/jsonlines, text/csv, "
-                + String.join(", ", IMAGES)
-                + " or "
-                + String.join(", ", AUDIO));
-    }
+    return of(MediaType.contentType(value));
   }
 
   /**
@@ -84,33 +31,21 @@ public record ContentType(String mime, Format format) implements Serializable {
    * @throws IllegalArgumentException for any other type
    */
   public static ContentType parseAccept(String value) {
-    if (value.trim().equals("*/*")) {
-      return JSON;
-    }
-    ContentType type;
-    try {
-      type = parse(value);
-    } catch (IllegalArgumentException e) {
-      type = null;
-    }
-    if (type == null || type.binary()) {
-      throw new IllegalArgumentException(
-          "Accept '"
-              + value
-              + "' is not supported: use "
-              + "application/json, application/jsonlines or text/csv");
-    }
-    return type;
+    return of(MediaType.accept(value));
+  }
+
+  private static ContentType of(MediaType type) {
+    return new ContentType(type.type(), type.format().orElseThrow());
   }
 
   /** Whether records are bytes (images, audio) rather than text. */
   public boolean binary() {
-    return format == Format.IMAGE || format == Format.AUDIO;
+    return format.binary();
   }
 
   /** Whether records are JSON values (JSON or JSON Lines). */
   public boolean json() {
-    return format == Format.JSON || format == Format.JSON_LINES;
+    return format == MediaType.Format.JSON || format == MediaType.Format.JSON_LINES;
   }
 
   @Override
