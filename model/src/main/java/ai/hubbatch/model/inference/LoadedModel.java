@@ -62,7 +62,7 @@ public final class LoadedModel implements AutoCloseable {
             ? TaskInference.canonical(spec.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     TaskFactory factory = Tasks.factory(taskName);
-    Resources resources = new Resources(folder, spec.settings(), requested);
+    Resources resources = new Resources(taskName, folder, spec.settings(), requested);
     try {
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -110,16 +110,24 @@ public final class LoadedModel implements AutoCloseable {
 
   /** The task's context while it loads, then the keeper of what it loaded. */
   private static final class Resources implements TaskContext {
+    private final String task;
     private final ModelFolder folder;
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
     private final Deque<AutoCloseable> kept = new ArrayDeque<>();
     private TextTokenizer tokenizer;
 
-    Resources(ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine) {
+    Resources(
+        String task, ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine) {
+      this.task = task;
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
+    }
+
+    @Override
+    public String task() {
+      return task;
     }
 
     @Override
