@@ -42,12 +42,20 @@ public final class GenerationTasks implements TaskProvider {
     return factory(
         context ->
             new Seq2SeqTask(
-                Generator.load(
-                    context,
-                    SequenceLimits.modelMaximum(context.folder()),
-                    PipelineDefaults.SEQ2SEQ),
-                key),
+                Generator.load(context, encoderLimit(context), PipelineDefaults.SEQ2SEQ), key),
         key);
+  }
+
+  /**
+   * Where encoder inputs are cut: at the positions a model with learned or fixed position
+   * embeddings has ({@code max_position_embeddings}: BART, Marian), keeping the closing special
+   * token as transformers' {@code truncation=True} does. T5's relative positions have no such
+   * limit, and transformers' pipelines do not truncate by default, so its inputs stay whole.
+   */
+  private static int encoderLimit(TaskContext context) {
+    return context.folder().config().path("max_position_embeddings").canConvertToInt()
+        ? SequenceLimits.modelMaximum(context.folder())
+        : 0;
   }
 
   private static TaskFactory factory(Maker maker, String key) {
