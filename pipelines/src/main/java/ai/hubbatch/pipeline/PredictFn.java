@@ -4,6 +4,8 @@ import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.BatchReport;
+import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.batch.Notice;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.LoadedModel;
@@ -44,6 +46,9 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   /** Models whose batch limits this JVM has logged: once per JVM, not per DoFn instance. */
   private static final Set<ModelSpec> LOGGED = ConcurrentHashMap.newKeySet();
 
+  /** Notice kinds this JVM has logged a first example of; later ones log at debug level. */
+  private static final Set<String> NOTICES_LOGGED = ConcurrentHashMap.newKeySet();
+
   private final InferenceJob job;
   private final RecordMapping mapping;
 
@@ -71,6 +76,12 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDING_EFFICIENCY);
   private final Distribution loadLatency =
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
+  private final Counter generated =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.GENERATED_TOKENS);
+  private final Counter stepRows =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.STEP_ROWS);
+  private final Counter stepSlots =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.STEP_SLOTS);
 
   /** Models whose load time this JVM reported: once per load, however many DoFns share it. */
   private static final Set<LoadedModel> LOADS_REPORTED = ConcurrentHashMap.newKeySet();
@@ -92,7 +103,20 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     if (LOGGED.add(job.model())) {
       LOG.info("{}", job.sizing().describe(model));
     }
-    predictor = model.newPredictor(limits, this::record);
+    predictor =
+        model.newPredictor(
+            limits,
+            new InferenceListener() {
+              @Override
+              public void onBatch(BatchReport report) {
+                record(report);
+              }
+
+              @Override
+              public void onNotice(Notice notice) {
+                notice(notice);
+              }
+            });
     held = new ArrayList<>();
     pending = new ArrayList<>();
   }
@@ -172,11 +196,25 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     receiver.accept(result);
   }
 
+  private void notice(Notice notice) {
+    Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.NOTICE_PREFIX + notice.kind()).inc();
+    if (NOTICES_LOGGED.add(notice.kind())) {
+      LOG.warn("{} (further ones are counted in the summary)", notice.message());
+    } else {
+      LOG.debug("{}", notice.message());
+    }
+  }
+
   private void record(BatchReport report) {
     batches.inc();
     if (report.failed()) {
       failedBatches.inc();
       return;
+    }
+    generated.inc(report.generated());
+    if (report.slots() > 0) {
+      stepRows.inc(report.items());
+      stepSlots.inc(report.slots());
     }
     inferences.inc(report.items());
     realTokens.inc(report.realCost());
