@@ -6,6 +6,7 @@ import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.TaskInference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -75,6 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     List<EngineResult> results = new ArrayList<>();
+    List<GenerationResult> generations = new ArrayList<>();
     for (String name : engines) {
       EngineKind engine = EngineKind.parse(name);
       Optional<ModelFolder> folder = folderFor(engine);
@@ -89,15 +91,25 @@ public final class BenchCommand implements Callable<Integer> {
               : TaskInference.infer(folder.get(), Optional.empty());
       System.err.printf(
           "hubbatch bench: measuring %s on %s ...%n", folder.get().displayName(), engine.djlName());
-      results.add(runChild(engine, folder.get(), resolvedTask));
+      JsonNode result = runChild(engine, folder.get(), resolvedTask);
+      if (result.has("generatedTokens")) {
+        generations.add(Json.MAPPER.treeToValue(result, GenerationResult.class));
+      } else {
+        results.add(Json.MAPPER.treeToValue(result, EngineResult.class));
+      }
     }
-    ObjectNode report = report(results);
+    ObjectNode report = report(results, generations);
     String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
     out.println(text);
     if (json != null) {
       Files.writeString(json, text + "\n");
     }
-    printTable(out, results);
+    if (!results.isEmpty()) {
+      printTable(out, results);
+    }
+    if (!generations.isEmpty()) {
+      printGenerationTable(out, generations);
+    }
     return 0;
   }
 
@@ -113,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     return engine.weights(folder).isPresent() ? Optional.of(folder) : Optional.empty();
   }
 
-  private EngineResult runChild(EngineKind engine, ModelFolder folder, String resolvedTask)
+  private JsonNode runChild(EngineKind engine, ModelFolder folder, String resolvedTask)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -148,10 +160,10 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalStateException(
           "The " + engine.djlName() + " run failed (exit " + code + ")");
     }
-    return Json.MAPPER.readValue(last, EngineResult.class);
+    return Json.MAPPER.readTree(last);
   }
 
-  private ObjectNode report(List<EngineResult> results) {
+  private ObjectNode report(List<EngineResult> results, List<GenerationResult> generations) {
     ObjectNode report = Json.MAPPER.createObjectNode();
     report.put("input", settings.input);
     report.put("cores", Runtime.getRuntime().availableProcessors());
@@ -185,11 +197,65 @@ public final class BenchCommand implements Callable<Integer> {
       node.put("model_load_s", round(r.modelLoadSeconds()));
       node.put("peak_rss_mb", Math.round(r.peakRssMegabytes()));
     }
+    for (GenerationResult r : generations) {
+      ObjectNode node = engineNodes.addObject();
+      node.put("engine", r.engine());
+      node.put("task", "generation");
+      node.put("records", r.records());
+      node.put("prompts", r.prompts());
+      node.put("generated_tokens", r.generatedTokens());
+      node.put("slots", r.slots());
+      node.put("cache_positions", r.cachePositions());
+      node.put("e2e_tokens_per_s", round(r.e2eTokensPerSecond()));
+      node.put("engine_tokens_per_s", round(r.engineTokensPerSecond()));
+      node.put("first_token_s", round(r.firstTokenSeconds()));
+      node.put("mean_time_to_first_token_s", round(r.meanTimeToFirstTokenSeconds()));
+      node.put("slot_occupancy", round(r.slotOccupancy()));
+      node.put("decoding_steps", r.steps());
+      node.put("first_prediction_s", round(r.firstPredictionSeconds()));
+      node.put("model_load_s", round(r.modelLoadSeconds()));
+      node.put("peak_rss_mb", Math.round(r.peakRssMegabytes()));
+    }
     return report;
   }
 
   private static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static void printGenerationTable(PrintStream out, List<GenerationResult> results) {
+    out.printf(
+        Locale.ROOT,
+        "%n%-12s %7s %9s %11s %9s %10s %9s %6s %8s %9s%n",
+        "engine",
+        "prompts",
+        "generated",
+        "job tok/s",
+        "engine",
+        "1st token",
+        "mean TTFT",
+        "slots",
+        "busy",
+        "peak RSS");
+    for (GenerationResult r : results) {
+      out.printf(
+          Locale.ROOT,
+          "%-12s %7d %9d %11.1f %9.1f %9.2fs %8.2fs %6d %8.3f %7.0fMB%n",
+          r.engine(),
+          r.prompts(),
+          r.generatedTokens(),
+          r.e2eTokensPerSecond(),
+          r.engineTokensPerSecond(),
+          r.firstTokenSeconds(),
+          r.meanTimeToFirstTokenSeconds(),
+          r.slots(),
+          r.slotOccupancy(),
+          r.peakRssMegabytes());
+    }
+    out.println(
+        "(generation: job and engine are generated tokens per second through the whole pipeline"
+            + " and the decoding stage alone; 1st token and mean TTFT count from the stage call,"
+            + " waiting for a slot included; busy is the mean fraction of slots busy per step)");
   }
 
   private static void printTable(PrintStream out, List<EngineResult> results) {

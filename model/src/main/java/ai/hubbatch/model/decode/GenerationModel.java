@@ -10,6 +10,7 @@ import ai.hubbatch.model.engine.TensorSpec;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A generation model's ONNX graphs and the layout they follow, as the Hub's exports (optimum,
@@ -44,6 +47,8 @@ import java.util.stream.Collectors;
  */
 public final class GenerationModel implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationModel.class);
+
   static final String INPUT_IDS = "input_ids";
   static final String ATTENTION_MASK = "attention_mask";
   static final String POSITION_IDS = "position_ids";
@@ -53,6 +58,7 @@ public final class GenerationModel implements AutoCloseable {
   static final String LOGITS = "logits";
   static final String LAST_HIDDEN_STATE = "last_hidden_state";
   private static final String PAST = "past_key_values.";
+  private static final String REWRITTEN = "hubbatch-last-position-logits";
   private static final String PRESENT = "present.";
 
   /** What each layout reads, for the error a model of no known layout gets. */
@@ -73,6 +79,7 @@ public final class GenerationModel implements AutoCloseable {
   private final Network later;
   private final List<CacheEntry> cache;
   private final List<Network> owned;
+  private final boolean lastPositionLogits;
 
   private GenerationModel(
       ModelFolder folder,
@@ -80,13 +87,15 @@ public final class GenerationModel implements AutoCloseable {
       Network first,
       Network later,
       List<CacheEntry> cache,
-      List<Network> owned) {
+      List<Network> owned,
+      boolean lastPositionLogits) {
     this.folder = folder;
     this.encoder = encoder;
     this.first = first;
     this.later = later;
     this.cache = List.copyOf(cache);
     this.owned = List.copyOf(owned);
+    this.lastPositionLogits = lastPositionLogits;
   }
 
   /**
@@ -100,17 +109,18 @@ public final class GenerationModel implements AutoCloseable {
       throws IOException {
     Map<String, Path> files = graphFiles(folder);
     List<Network> loaded = new ArrayList<>();
+    Set<Network> rewritten = new java.util.HashSet<>();
     try {
-      Network encoder = loadIf(files.get("encoder_model"), settings, loaded);
-      Network merged = loadIf(files.get("model"), settings, loaded);
+      Network encoder = loadIf(files.get("encoder_model"), settings, loaded, null);
+      Network merged = loadIf(files.get("model"), settings, loaded, rewritten);
       if (merged == null) {
-        merged = loadIf(files.get("decoder_model_merged"), settings, loaded);
+        merged = loadIf(files.get("decoder_model_merged"), settings, loaded, rewritten);
       }
       Network first = merged;
       Network later = merged;
       if (merged == null) {
-        first = loadIf(files.get("decoder_model"), settings, loaded);
-        later = loadIf(files.get("decoder_with_past_model"), settings, loaded);
+        first = loadIf(files.get("decoder_model"), settings, loaded, rewritten);
+        later = loadIf(files.get("decoder_with_past_model"), settings, loaded, rewritten);
       }
       if (first == null || later == null) {
         throw new IllegalArgumentException(
@@ -121,7 +131,13 @@ public final class GenerationModel implements AutoCloseable {
                 + ". hubbatch reads "
                 + LAYOUTS);
       }
-      return of(folder, encoder, first, later, loaded);
+      return of(
+          folder,
+          encoder,
+          first,
+          later,
+          loaded,
+          rewritten.contains(first) && rewritten.contains(later));
     } catch (IOException | RuntimeException e) {
       loaded.forEach(Network::close);
       throw e;
@@ -144,14 +160,50 @@ public final class GenerationModel implements AutoCloseable {
     return files;
   }
 
-  private static Network loadIf(Path file, EngineSettings settings, List<Network> loaded)
+  /**
+   * Loads a graph if there is one; a decoder (when {@code rewritten} is given) with its logits cut
+   * to the last position where its graph allows, noted in {@code rewritten}.
+   */
+  private static Network loadIf(
+      Path file, EngineSettings settings, List<Network> loaded, Set<Network> rewritten)
       throws IOException {
     if (file == null) {
       return null;
     }
-    Network network = Networks.onnx(file, settings);
+    Network network = rewritten == null ? Networks.onnx(file, settings) : null;
+    if (network == null) {
+      network = loadDecoder(file, settings);
+      if (network != null) {
+        rewritten.add(network);
+      } else {
+        network = Networks.onnx(file, settings);
+      }
+    }
     loaded.add(network);
     return network;
+  }
+
+  /**
+   * Loads a decoder with its logits cut to the last position ({@link LastPositionLogits}), or
+   * returns null when its graph does not allow it.
+   */
+  private static Network loadDecoder(Path file, EngineSettings settings) throws IOException {
+    Path folder = Files.createTempDirectory(REWRITTEN);
+    Path rewritten = folder.resolve(file.getFileName().toString());
+    try {
+      if (LastPositionLogits.rewrite(file, rewritten)) {
+        Network network = Networks.onnx(rewritten, settings);
+        LOG.info("{}: logits computed for the last position only", file.getFileName());
+        return network;
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn(
+          "{}: logits stay computed for every position ({})", file.getFileName(), e.getMessage());
+    } finally {
+      Files.deleteIfExists(rewritten);
+      Files.deleteIfExists(folder);
+    }
+    return null;
   }
 
   /**
@@ -160,10 +212,16 @@ public final class GenerationModel implements AutoCloseable {
    * @param encoder the encoder, or null for a decoder-only model
    * @param first the graph of a sequence's first step
    * @param later the graph of the steps after it (the same as {@code first} for a merged graph)
+   * @param lastPositionLogits whether both give the last position's logits only
    * @throws IllegalArgumentException when the graphs fit no layout
    */
   static GenerationModel of(
-      ModelFolder folder, Network encoder, Network first, Network later, List<Network> owned) {
+      ModelFolder folder,
+      Network encoder,
+      Network first,
+      Network later,
+      List<Network> owned,
+      boolean lastPositionLogits) {
     List<String> problems = new ArrayList<>();
     if (encoder != null
         && encoder.outputs().stream().noneMatch(o -> o.name().equals(LAST_HIDDEN_STATE))) {
@@ -218,7 +276,7 @@ public final class GenerationModel implements AutoCloseable {
               + ". hubbatch reads "
               + LAYOUTS);
     }
-    return new GenerationModel(folder, encoder, first, later, cache, owned);
+    return new GenerationModel(folder, encoder, first, later, cache, owned, lastPositionLogits);
   }
 
   private static Set<String> fed(boolean encoderDecoder, Network decoder) {
@@ -339,6 +397,14 @@ public final class GenerationModel implements AutoCloseable {
   /** The cache's element type. */
   DataType cacheType() {
     return cache.get(0).type();
+  }
+
+  /**
+   * Whether the decoders give logits for the last position only (see {@link LastPositionLogits}),
+   * so a prefill's logits are one row per prompt.
+   */
+  boolean lastPositionLogits() {
+    return lastPositionLogits;
   }
 
   /** Cache bytes one position of one row holds, over every layer, cross-attention included. */

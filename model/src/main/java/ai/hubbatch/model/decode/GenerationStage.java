@@ -49,6 +49,12 @@ public final class GenerationStage implements Stage<GenerationInput, GenerationO
   static final int GPU_MIN_SLOTS = 16;
   static final int GPU_MAX_SLOTS = 256;
 
+  /**
+   * Padded prompt tokens per prefill: enough for the engine to run near its best, few enough that
+   * the prompts' first tokens do not wait for one huge call.
+   */
+  static final int PREFILL_TOKENS = 4096;
+
   /** Context assumed for sizing when config.json states none. */
   static final int DEFAULT_CONTEXT = 2048;
 
@@ -102,9 +108,10 @@ public final class GenerationStage implements Stage<GenerationInput, GenerationO
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "engine OnnxRuntime, device %s, %s, %s, cache %s",
+        "engine OnnxRuntime, device %s, %s%s, %s, cache %s",
         device(),
         model.describe(),
+        model.lastPositionLogits() ? " (logits of the last position)" : "",
         model.ragged() ? "continuous batching" : "continuous batching in lockstep cohorts",
         model.cacheType().name().toLowerCase(Locale.ROOT));
   }
