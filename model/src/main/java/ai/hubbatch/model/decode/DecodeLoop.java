@@ -55,7 +55,7 @@ final class DecodeLoop {
 
   private final Deque<Pending> waiting = new ArrayDeque<>();
   private final List<DecodeBatch> running = new ArrayList<>();
-  private int liveRows;
+  /** Cache positions the admitted prompts may take at most. */
   private long reserved;
 
   private record Pending(int index, GenerationInput input) {}
@@ -110,7 +110,8 @@ final class DecodeLoop {
     if (waiting.isEmpty()) {
       return;
     }
-    int free = limits.maxItems() - liveRows;
+    // rows that ended (a sampled sequence, a finished cohort) free their slots at once
+    int free = limits.maxItems() - running.stream().mapToInt(DecodeBatch::rows).sum();
     int waitingRows = waiting.stream().mapToInt(p -> p.input().rows()).sum();
     if (!running.isEmpty() && free < Math.max(1, limits.maxItems() / 4) && waitingRows > free) {
       return;
@@ -136,7 +137,6 @@ final class DecodeLoop {
       taken.add(next);
       free -= next.input().rows();
       reserved += cost(next);
-      liveRows += next.input().rows();
       longest = Math.max(longest, length);
     }
     if (taken.isEmpty()) {
@@ -174,7 +174,6 @@ final class DecodeLoop {
   }
 
   private void release(GenerationInput input) {
-    liveRows -= input.rows();
     reserved -= input.rows() * input.reservation();
   }
 
