@@ -88,7 +88,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     if (LOGGED.add(job.model())) {
       LOG.info("{}", job.sizing().describe(model));
     }
-    predictor = model.newPredictor(limits, metrics::batch);
+    predictor = model.newPredictor(limits, metrics);
     gatherCost = model.task().stage().gatherCost(limits);
     held = new ArrayList<>();
     pending = new ArrayList<>();

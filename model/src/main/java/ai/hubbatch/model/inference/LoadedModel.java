@@ -67,7 +67,12 @@ public final class LoadedModel implements AutoCloseable {
     TaskFactory factory = Tasks.factory(taskName);
     Resources resources =
         new Resources(
-            folder, spec.settings(), request.engine(), request.choose(folder), spec.media());
+            taskName,
+            folder,
+            spec.settings(),
+            request.engine(),
+            request.choose(folder),
+            spec.media());
     try {
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -130,6 +135,7 @@ public final class LoadedModel implements AutoCloseable {
 
   /** The task's context while it loads, then the keeper of what it loaded. */
   private static final class Resources implements TaskContext {
+    private final String task;
     private final ModelFolder folder;
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
@@ -139,16 +145,23 @@ public final class LoadedModel implements AutoCloseable {
     private TextTokenizer tokenizer;
 
     Resources(
+        String task,
         ModelFolder folder,
         EngineSettings settings,
         Optional<EngineKind> engine,
         Weights weights,
         MediaLimits media) {
+      this.task = task;
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
       this.weights = weights;
       this.media = media;
+    }
+
+    @Override
+    public String task() {
+      return task;
     }
 
     @Override

@@ -17,6 +17,12 @@ import java.util.Optional;
  */
 public interface TaskContext {
 
+  /**
+   * The task as named for this model, canonical ({@code translation_en_to_fr} for the translation
+   * task's factory, which serves every language pair).
+   */
+  String task();
+
   /** The model's files. */
   ModelFolder folder();
 

@@ -26,6 +26,8 @@ class TaskInferenceTest {
     "RobertaForTokenClassification, token-classification",
     "BertForMaskedLM, fill-mask",
     "GPT2LMHeadModel, text-generation",
+    "LlamaForCausalLM, text-generation",
+    "BartForConditionalGeneration, text2text-generation",
     "T5ForConditionalGeneration, text2text-generation",
     "MarianMTModel, text2text-generation",
     "WhisperForConditionalGeneration, automatic-speech-recognition",
@@ -78,9 +80,14 @@ class TaskInferenceTest {
     "BertModel, sentence-similarity, sentence-embeddings",
     "Dinov2Model, image-classification, image-classification",
     "SomeVisionModel, zero-shot-image-classification, zero-shot-image-classification",
+    "BartForConditionalGeneration, summarization, summarization",
+    "MarianMTModel, translation, translation",
+    "T5ForConditionalGeneration, translation_en_to_de, translation_en_to_de",
+    "T5ForConditionalGeneration, text-generation, text2text-generation",
+    "LlamaForCausalLM, summarization, text-generation",
   })
-  void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag, String task)
-      throws Exception {
+  void thePipelineTagDecidesWhereOnlyABareEncoderOrAText2TextHeadWould(
+      String architecture, String tag, String task) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
     assertEquals(task, TaskInference.infer(ModelFolder.open(dir), Optional.of(tag)));
   }

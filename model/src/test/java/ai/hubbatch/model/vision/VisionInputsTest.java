@@ -145,7 +145,8 @@ class VisionInputsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> TinyModels.load(CLASSIFIER, "image-classification", "pytorch"));
-    assertTrue(torch.getMessage().contains("has no TorchScript (*.pt) weights"), torch.getMessage());
+    assertTrue(
+        torch.getMessage().contains("has no TorchScript (*.pt) weights"), torch.getMessage());
     IllegalArgumentException text =
         assertThrows(
             IllegalArgumentException.class,
