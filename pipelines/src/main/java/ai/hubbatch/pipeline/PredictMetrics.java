@@ -98,7 +98,9 @@ final class PredictMetrics implements InferenceListener, Serializable {
         report.realCost(),
         report.paddedCost(),
         report.nanos(),
-        report.failed());
+        report.failed(),
+        report.generated(),
+        report.slots());
     batches.inc();
     if (report.failed()) {
       failedBatches.inc();

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -77,6 +79,24 @@ class GenerationRunTest {
     assertTrue(
         result.out().contains("notices        1 prompts truncated to fit the model's context"),
         result.out());
+    // The run report charts the decoding: its tokens generated per interval add up to the
+    // summary's.
+    Matcher summary = Pattern.compile("generated\\s+([\\d,]+) tokens").matcher(result.out());
+    assertTrue(summary.find(), result.out());
+    long generated = Long.parseLong(summary.group(1).replace(",", ""));
+    String report = Files.readString(out.resolve("_report.html"));
+    assertTrue(report.contains("data-figure=\"slot-occupancy\""), "slot occupancy figure");
+    int chart = report.indexOf("<figure id=\"generated-over-time\"");
+    assertTrue(chart >= 0, "generated tokens chart");
+    Matcher bars =
+        Pattern.compile("([\\d,]+) tokens generated, ")
+            .matcher(report.substring(chart, report.indexOf("</figure>", chart)));
+    long charted = 0;
+    while (bars.find()) {
+      charted += Long.parseLong(bars.group(1).replace(",", ""));
+    }
+    assertEquals(generated, charted);
+    assertTrue(report.contains("<figure id=\"slots-over-time\""), "slot occupancy chart");
   }
 
   @Test
