@@ -7,6 +7,7 @@ import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,6 +59,14 @@ public final class InferenceOptions {
               + " q4, q4f16 or bnb4, as the Hub's ONNX exports and transformers.js name them.")
   String dtype;
 
+  @Option(
+      names = "--trust-model-code",
+      description =
+          "Run the model's own code: the jars in its code/ folder, which provide or wrap tasks"
+              + " (also env HF_TRUST_REMOTE_CODE=true). A model that carries code is refused"
+              + " without it.")
+  boolean trustModelCode;
+
   @Mixin BatchOptions batch = new BatchOptions();
 
   /** The model as given, or null when {@code --model} was not given. */
@@ -73,6 +82,30 @@ public final class InferenceOptions {
   /** The task as given or from {@code HF_TASK}, or null to infer it. */
   public String task() {
     return blankToNull(task);
+  }
+
+  /**
+   * Whether the model's code may run: {@code --trust-model-code}, or {@code HF_TRUST_REMOTE_CODE}
+   * set to {@code true} (or {@code 1}).
+   *
+   * @throws IllegalArgumentException for an {@code HF_TRUST_REMOTE_CODE} that is not a boolean
+   */
+  public boolean trustModelCode() {
+    if (trustModelCode) {
+      return true;
+    }
+    String name = "HF_TRUST_REMOTE_CODE";
+    String value = System.getProperty(name, System.getenv(name));
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              name + "=" + value + " is not a boolean: set it to true or false");
+    };
   }
 
   /**
@@ -122,7 +155,8 @@ public final class InferenceOptions {
    * What to load for a model named {@code chosen}, the engine left to its files when auto and the
    * dtype resolved when the model loads.
    *
-   * @throws IllegalArgumentException for an unknown engine, dtype or device
+   * @throws IllegalArgumentException for an unknown engine, dtype or device, or an {@code
+   *     HF_TRUST_REMOTE_CODE} that is not a boolean
    */
   public ModelSpec spec(String chosen) {
     return new ModelSpec(
@@ -131,7 +165,8 @@ public final class InferenceOptions {
         engine().map(EngineKind::djlName).orElse(null),
         engineSettings(),
         revision(),
-        dtype());
+        dtype(),
+        trustModelCode());
   }
 
   private static String blankToNull(String value) {

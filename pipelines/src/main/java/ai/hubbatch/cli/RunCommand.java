@@ -16,8 +16,8 @@ import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
+import ai.hubbatch.model.task.ModelCode;
 import ai.hubbatch.model.task.TaskInference;
-import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.BatchStrategy;
 import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobOptions;
@@ -317,11 +317,16 @@ class RunCommand implements Callable<Integer> {
           e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
     }
     ModelFolder folder = located.folder();
+    boolean trusted = inference.trustModelCode();
+    // Before any of its classes loads: a model with code the user did not allow stops here.
+    ModelCode.inspect(folder, trusted);
     String resolvedTask =
         inference.task() != null
             ? TaskInference.canonical(inference.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
-    Tasks.factory(resolvedTask);
+    try (ModelCode code = ModelCode.load(folder, trusted)) {
+      code.factory(resolvedTask); // the jars' providers and the task, checked before any worker
+    }
     weights = requested.choose(folder);
     // Workers locate the model themselves: the resolved commit (or archive digest) pins it, and
     // the resolved engine and dtype pick the same weights file on every worker.
@@ -332,7 +337,8 @@ class RunCommand implements Callable<Integer> {
             weights.engine().djlName(),
             requested.settings(),
             located.revision(),
-            weights.dtype());
+            weights.dtype(),
+            trusted);
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(
         files,

@@ -22,15 +22,35 @@ import java.util.Optional;
  *     (once resolved) commit, or an archive's {@code sha256:<hex>}; null for the default
  * @param dtype the weights' precision; a job resolves {@code auto} once, where it starts, so every
  *     worker loads the same file (null: auto)
+ * @param trustModelCode whether the model's own code (the jars in its {@code code/} folder, see
+ *     {@link ai.hubbatch.model.task.ModelCode}) may run; a model that carries code is refused
+ *     without it
  */
 public record ModelSpec(
-    String model, String task, String engine, EngineSettings settings, String revision, Dtype dtype)
+    String model,
+    String task,
+    String engine,
+    EngineSettings settings,
+    String revision,
+    Dtype dtype,
+    boolean trustModelCode)
     implements Serializable {
 
   public ModelSpec {
     model = model == null ? "" : model;
     Objects.requireNonNull(settings, "settings");
     dtype = dtype == null ? Dtype.AUTO : dtype;
+  }
+
+  /** A spec that does not trust the model's code. */
+  public ModelSpec(
+      String model,
+      String task,
+      String engine,
+      EngineSettings settings,
+      String revision,
+      Dtype dtype) {
+    this(model, task, engine, settings, revision, dtype, false);
   }
 
   /** A spec with the dtype auto. */
@@ -50,27 +70,31 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision, dtype);
+    return new ModelSpec(value, task, engine, settings, revision, dtype, trustModelCode);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision, dtype);
+    return new ModelSpec(model, value, engine, settings, revision, dtype, trustModelCode);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision, dtype);
+    return new ModelSpec(model, task, value, settings, revision, dtype, trustModelCode);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision, dtype);
+    return new ModelSpec(model, task, engine, value, revision, dtype, trustModelCode);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value, dtype);
+    return new ModelSpec(model, task, engine, settings, value, dtype, trustModelCode);
   }
 
   public ModelSpec withDtype(Dtype value) {
-    return new ModelSpec(model, task, engine, settings, revision, value);
+    return new ModelSpec(model, task, engine, settings, revision, value, trustModelCode);
+  }
+
+  public ModelSpec withTrustModelCode(boolean value) {
+    return new ModelSpec(model, task, engine, settings, revision, dtype, value);
   }
 
   /** The weights this spec asks for: its engine (or any), dtype and device. */
