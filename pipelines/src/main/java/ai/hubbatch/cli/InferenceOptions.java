@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -103,7 +104,7 @@ public final class InferenceOptions {
       case "true", "1" -> true;
       case "false", "0" -> false;
       default ->
-          throw new IllegalArgumentException(
+          throw new ConfigurationException(
               name + "=" + value + " is not a boolean: set it to true or false");
     };
   }

@@ -10,6 +10,7 @@ import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
 import ai.hubbatch.io.StorageErrors;
 import ai.hubbatch.io.s3.S3Connection;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Weights;
 import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.ModelSpec;
@@ -203,25 +204,39 @@ class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     beamArgs.add(0, Runner.parse(runner).beamOption());
     if (inputs == null || inputs.isEmpty() || output == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Missing "
               + (output == null && inputs != null ? "--output" : "--input")
               + ": say what to read and where to write");
     }
     PipelineOptions options = beamOptions();
     boolean s3 = touchesS3();
-    if (S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv()).isEmpty()
-        && !s3) {
+    boolean endpointGiven =
+        IoChecks.given(
+                () ->
+                    S3Connection.configure(
+                        options, Optional.ofNullable(s3Endpoint), System.getenv()))
+            .isPresent();
+    if (!endpointGiven && !s3) {
       S3Connection.skipRegionLookup(options, beamArgs);
     }
-    S3Connection.encryption(options, Optional.ofNullable(s3Sse), Optional.ofNullable(kmsKeyId()));
+    IoChecks.given(
+        () -> {
+          S3Connection.encryption(
+              options, Optional.ofNullable(s3Sse), Optional.ofNullable(kmsKeyId()));
+          return null;
+        });
     FileSystems.setDefaultPipelineOptions(options);
     // Everything that can be checked before the model loads is, so a mistake costs seconds.
     if (s3) {
-      S3Connection.checkCredentials(options);
+      IoChecks.given(
+          () -> {
+            S3Connection.checkCredentials(options);
+            return null;
+          });
     }
-    OutputFolder folder = OutputFolder.at(output);
-    try (JobLock lock = claim(folder)) {
+    OutputFolder folder = IoChecks.given(() -> OutputFolder.at(output));
+    try (JobLock lock = IoChecks.given(() -> claim(folder))) {
       InferenceJob job = job();
       PrintStream err = System.err;
       err.printf(
@@ -296,25 +311,20 @@ class RunCommand implements Callable<Integer> {
 
   /** Resolves everything before the pipeline exists, so mistakes fail in seconds. */
   InferenceJob job() throws Exception {
-    List<InputFile> files;
-    try {
-      files = listInputs();
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
-        throw e;
-      }
-      throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
-    }
+    List<InputFile> files = IoChecks.given(this::listInputsExplained);
     WeightsRequest requested = inference.weights();
     try {
       located =
           ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
     } catch (IOException | UncheckedIOException e) {
-      throw StorageErrors.explain(
-          "Cannot fetch the model "
-              + (inference.model() == null ? "(the default)" : inference.model())
-              + " (check the name, the network, or HF_HUB_OFFLINE=1 with a filled cache)",
-          e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+      throw IoChecks.configuration(
+          StorageErrors.explain(
+              "Cannot fetch the model "
+                  + (inference.model() == null ? "(the default)" : inference.model())
+                  + " (check the name, the network, or HF_HUB_OFFLINE=1 with a filled cache)",
+              e instanceof UncheckedIOException unchecked
+                  ? unchecked.getCause()
+                  : (IOException) e));
     }
     ModelFolder folder = located.folder();
     boolean trusted = inference.trustModelCode();
@@ -343,12 +353,23 @@ class RunCommand implements Callable<Integer> {
     return new InferenceJob(
         files,
         out,
-        OutputFormat.parse(format),
+        IoChecks.given(() -> OutputFormat.parse(format)),
         spec,
         inference.sizing(),
         sortBuffer,
         maxRecordBytes,
-        settings());
+        IoChecks.given(this::settings));
+  }
+
+  private List<InputFile> listInputsExplained() throws Exception {
+    try {
+      return listInputs();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
+      throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
+    }
   }
 
   private List<InputFile> listInputs() throws Exception {
@@ -357,11 +378,11 @@ class RunCommand implements Callable<Integer> {
       return InputFiles.expand(inputs);
     }
     if (!dataType.equalsIgnoreCase("ManifestFile")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Unknown --s3-data-type '" + s3DataType + "': use S3Prefix or ManifestFile");
     }
     if (inputs.size() != 1) {
-      throw new IllegalArgumentException("--s3-data-type ManifestFile takes one manifest");
+      throw new ConfigurationException("--s3-data-type ManifestFile takes one manifest");
     }
     return InputFiles.fromManifest(inputs.get(0));
   }
@@ -382,7 +403,7 @@ class RunCommand implements Callable<Integer> {
                 ? Compression.GZIP
                 : stated.equalsIgnoreCase("None") ? Compression.AUTO : null;
     if (compressionType == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Unknown --compression '" + compression + "': use None or Gzip");
     }
     return new TransformSettings(

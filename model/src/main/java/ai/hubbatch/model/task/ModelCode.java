@@ -1,5 +1,6 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.ModelFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public final class ModelCode implements AutoCloseable {
       }
     }
     if (!python.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + folder.displayName()
               + " carries Python hooks ("
@@ -84,7 +85,7 @@ public final class ModelCode implements AutoCloseable {
               + " show. Remove the Python files, or point at a model without them.");
     }
     if (!jars.isEmpty() && !trusted) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + folder.displayName()
               + " carries code ("
@@ -185,7 +186,7 @@ public final class ModelCode implements AutoCloseable {
         service = services.next();
       } catch (ServiceConfigurationError e) {
         // A provider named in META-INF/services that no jar has, or one that cannot be linked.
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model's code lists a task provider that cannot be loaded: "
                 + culprit(e, listed)
                 + rootCause(e),
@@ -202,7 +203,7 @@ public final class ModelCode implements AutoCloseable {
         provider = service.get();
         provided = provider.tasks();
       } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model's task provider " + owner + " could not be created: " + rootCause(e), e);
       }
       for (Map.Entry<String, TaskFactory> task : provided.entrySet()) {
@@ -210,7 +211,7 @@ public final class ModelCode implements AutoCloseable {
         check(name, provider, owner);
         String previous = owners.putIfAbsent(name, owner);
         if (previous != null) {
-          throw new IllegalArgumentException(
+          throw new ConfigurationException(
               "Two task providers in the model's code claim the task '"
                   + name
                   + "': "
@@ -229,7 +230,7 @@ public final class ModelCode implements AutoCloseable {
   private static void check(String name, TaskProvider provider, String owner) {
     String read = Tasks.key(name);
     if (!read.equals(name)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model's task provider "
               + owner
               + " names a task '"
@@ -239,7 +240,7 @@ public final class ModelCode implements AutoCloseable {
               + "': name it in lower case, with a name that is not an alias of a built-in task.");
     }
     if (Tasks.isBuiltIn(name) && !provider.replaces().contains(name)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model's task provider "
               + owner
               + " claims '"
@@ -299,7 +300,7 @@ public final class ModelCode implements AutoCloseable {
     try {
       return jar.toUri().toURL();
     } catch (MalformedURLException e) {
-      throw new IllegalArgumentException("Not a jar path: " + jar, e);
+      throw new ConfigurationException("Not a jar path: " + jar, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -28,7 +29,7 @@ public final class Tasks {
     String key = key(name);
     TaskFactory factory = own.containsKey(key) ? own.get(key) : BUILT_IN.get(key);
     if (factory == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "hubbatch does not run the task '"
               + name
               + "'. Tasks it runs: "

@@ -1,5 +1,6 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ public record ContentType(String mime, Format format) implements Serializable {
         if (AUDIO.contains(mime)) {
           return new ContentType(mime, Format.AUDIO);
         }
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "Content type '"
                 + value
                 + "' is not supported: use "
@@ -94,7 +95,7 @@ public record ContentType(String mime, Format format) implements Serializable {
       type = null;
     }
     if (type == null || type.binary()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Accept '"
               + value
               + "' is not supported: use "
