@@ -39,7 +39,8 @@ public interface TaskHooks {
   /**
    * The response as it will be written ({@code output_fn}); the task's own by default.
    *
-   * @param request the request as {@link #input} returned it
+   * @param request the request as it came, before {@link #input}: the hooks' own parameters are
+   *     there even when {@code input} took them out for the task
    * @param response the task's response
    */
   default JsonNode output(InferenceRequest request, JsonNode response) {
@@ -79,7 +80,7 @@ public interface TaskHooks {
               "The hook " + ModelCode.describe(hooks.getClass()) + ".input returned null");
         }
         Prepared<I, S> prepared = task.prepare(hooked);
-        return new Prepared<>(prepared.inputs(), new HookedState<>(hooked, prepared.state()));
+        return new Prepared<>(prepared.inputs(), new HookedState<>(request, prepared.state()));
       }
 
       @Override
@@ -145,9 +146,9 @@ public interface TaskHooks {
   }
 
   /**
-   * A hooked task's state: the request its hooks saw, and the wrapped task's own state.
+   * A hooked task's state: the request as it came, and the wrapped task's own state.
    *
-   * @param request the request as {@link #input} returned it
+   * @param request the request as it came, for {@link #output}
    * @param state the wrapped task's state
    * @param <S> the wrapped task's state type
    */
