@@ -130,6 +130,10 @@ class CustomTaskRunTest {
     assertTrue(refused.err().contains("HF_TRUST_REMOTE_CODE=true"), refused.err());
     assertNull(System.getProperty(LOADED), "a class of the model's code was loaded");
     assertFalse(Files.exists(dir.resolve("out/in.jsonl.out")));
+    CliRun serve = CliRun.of("serve", "--model", model.toString(), "--port", "0");
+    assertEquals(2, serve.code(), serve.err());
+    assertTrue(serve.err().contains("carries code (code/keyword-tagging.jar)"), serve.err());
+    assertNull(System.getProperty(LOADED), "a class of the model's code was loaded");
 
     Files.writeString(model.resolve("code/inference.py"), "def output_fn(prediction, accept):\n");
     CliRun python = CliRun.of(append(command, "--trust-model-code"));
