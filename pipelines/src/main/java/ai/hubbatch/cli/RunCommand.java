@@ -336,6 +336,11 @@ class RunCommand implements Callable<Integer> {
             : TaskInference.infer(folder, located.pipelineTagIfAny());
     try (ModelCode code = ModelCode.load(folder, trusted)) {
       code.factory(resolvedTask); // the jars' providers and the task, checked before any worker
+      if (!code.tasks().isEmpty()) {
+        System.err.printf(
+            "hubbatch: the model's code provides %s (trusted)%n",
+            String.join(", ", code.tasks().keySet()));
+      }
     }
     weights = requested.choose(folder);
     // Workers locate the model themselves: the resolved commit (or archive digest) pins it, and

@@ -72,6 +72,9 @@ class CustomTaskRunTest {
             "--trust-model-code");
 
     assertEquals(1, result.code(), "the record without a list fails alone: " + result.err());
+    assertTrue(
+        result.err().contains("hubbatch: the model's code provides keyword-tagging (trusted)"),
+        result.err());
     assertTagged(dir.resolve("out/in.jsonl.out"));
     String errors = Files.readString(dir.resolve("out/_errors.jsonl"));
     assertTrue(errors.contains("\\\"keywords\\\" must be a list of words"), errors);

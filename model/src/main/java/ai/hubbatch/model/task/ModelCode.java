@@ -59,7 +59,7 @@ public final class ModelCode implements AutoCloseable {
    * The jars of the folder's code, checked against the user's permission; loads nothing.
    *
    * @return the jars, relative to the folder and sorted; empty when the model carries none
-   * @throws IllegalArgumentException when the model carries Python hooks, which hubbatch does not
+   * @throws ConfigurationException when the model carries Python hooks, which hubbatch does not
    *     run, or code the user did not allow, saying why and how to allow it
    */
   public static List<String> inspect(ModelFolder folder, boolean trusted) {
@@ -102,7 +102,7 @@ public final class ModelCode implements AutoCloseable {
    * Loads the tasks the folder's code provides, in a class loader of their own.
    *
    * @return the model's code; without tasks of its own when it carries no jar
-   * @throws IllegalArgumentException as {@link #inspect} does, and when a jar's provider cannot be
+   * @throws ConfigurationException as {@link #inspect} does, and when a jar's provider cannot be
    *     loaded or created, or two providers claim one task name, naming the jar and class
    * @throws IOException if a jar cannot be read
    */
@@ -136,7 +136,7 @@ public final class ModelCode implements AutoCloseable {
   /**
    * The factory for a task name: the model's own tasks first, then the built-in ones.
    *
-   * @throws IllegalArgumentException listing the tasks there are when neither has this one
+   * @throws ConfigurationException listing the tasks there are when neither has this one
    */
   public TaskFactory factory(String name) {
     return Tasks.factory(name, tasks);

@@ -18,7 +18,7 @@ public final class Tasks {
    * The built-in factory for a task name. A model's own tasks are found through {@link
    * ModelCode#factory}.
    *
-   * @throws IllegalArgumentException listing the tasks hubbatch runs when it does not run this
+   * @throws ConfigurationException listing the tasks hubbatch runs when it does not run this
    */
   public static TaskFactory factory(String name) {
     return factory(name, Map.of());
