@@ -77,7 +77,8 @@ final class ParquetRows {
     boolean typed = !columns.isEmpty();
     List<Object> values = new ArrayList<>(columns.size());
     for (ParquetColumn column : columns) {
-      Object value = column.value(output);
+      Schema type = schema.getField(column.name()).schema().getTypes().get(1);
+      Object value = column.value(output, type);
       typed &= value != null;
       values.add(value);
     }
@@ -89,6 +90,6 @@ final class ParquetRows {
   }
 
   private static Schema nullable(Schema schema) {
-    return Schema.createUnion(Schema.create(Schema.Type.NULL), schema);
+    return ParquetColumn.nullable(schema);
   }
 }

@@ -43,7 +43,7 @@ public final class RecordsIO {
 
   public static Read read() {
     return new Read(
-        new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null, false));
+        new Settings(SplitType.LINE, Compression.AUTO, false, 64 << 20, 0, null, false, false));
   }
 
   /** What a read does; one serializable value for the DoFn. */
@@ -54,7 +54,8 @@ public final class RecordsIO {
       int maxRecordBytes,
       int maxPayloadMb,
       SerializableFunction<String, Boolean> header,
-      boolean endMarkers)
+      boolean endMarkers,
+      boolean deferObjects)
       implements Serializable {}
 
   /** Reads {@link InputFile}s into records. Immutable; {@code withX} returns a copy. */
@@ -77,7 +78,8 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               s.maxPayloadMb(),
               s.header(),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /**
@@ -94,7 +96,8 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               s.maxPayloadMb(),
               s.header(),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /** Keeps records as bytes (images, audio) instead of decoding them as UTF-8. */
@@ -108,7 +111,8 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               s.maxPayloadMb(),
               s.header(),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /** Records longer than this many bytes become errors instead of records (default 64 MiB). */
@@ -125,7 +129,8 @@ public final class RecordsIO {
               bytes,
               s.maxPayloadMb(),
               s.header(),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /**
@@ -145,7 +150,8 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               megabytes,
               s.header(),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /**
@@ -162,7 +168,8 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               s.maxPayloadMb(),
               Objects.requireNonNull(isHeader),
-              s.endMarkers()));
+              s.endMarkers(),
+              s.deferObjects()));
     }
 
     /**
@@ -179,11 +186,42 @@ public final class RecordsIO {
               s.maxRecordBytes(),
               s.maxPayloadMb(),
               s.header(),
+              true,
+              s.deferObjects()));
+    }
+
+    /**
+     * Leaves whole binary objects (SplitType None) unread: each becomes a {@link
+     * SourceRecord#deferred} record that the step consuming it loads with {@link #loader()}. A
+     * runner that runs each step over all its input before the next (the DirectRunner) then holds
+     * the names of many objects between the steps, not their bytes. A deferred object is always one
+     * record, an empty object an empty one, so its consumer can say what is wrong with it.
+     */
+    public Read withDeferredObjects() {
+      Settings s = settings;
+      return new Read(
+          new Settings(
+              s.split(),
+              s.compression(),
+              s.binary(),
+              s.maxRecordBytes(),
+              s.maxPayloadMb(),
+              s.header(),
+              s.endMarkers(),
               true));
+    }
+
+    /** What loads this read's deferred records. */
+    public ObjectLoader loader() {
+      return new ObjectLoader(settings);
     }
 
     @Override
     public PCollection<SourceRecord> expand(PCollection<InputFile> files) {
+      if (settings.deferObjects() && !(settings.binary() && settings.split() == SplitType.NONE)) {
+        throw new IllegalArgumentException(
+            "Only whole binary objects (SplitType None) can be read later");
+      }
       if (settings.binary() && settings.split() == SplitType.LINE) {
         throw new IllegalArgumentException(
             "Binary records cannot be split into lines: use "
@@ -206,7 +244,8 @@ public final class RecordsIO {
           .add(DisplayData.item("binaryRecords", settings.binary()))
           .add(DisplayData.item("maxRecordBytes", settings.maxRecordBytes()))
           .add(DisplayData.item("maxPayloadMb", settings.maxPayloadMb()))
-          .add(DisplayData.item("headerLine", settings.header() != null));
+          .add(DisplayData.item("headerLine", settings.header() != null))
+          .add(DisplayData.item("deferredObjects", settings.deferObjects()));
     }
   }
 
@@ -221,6 +260,14 @@ public final class RecordsIO {
 
     @ProcessElement
     public void process(@Element InputFile file, OutputReceiver<SourceRecord> out) {
+      if (settings.deferObjects()) {
+        out.output(SourceRecord.deferred(file.index()));
+        read.inc();
+        if (settings.endMarkers()) {
+          out.output(SourceRecord.end(file.index()));
+        }
+        return;
+      }
       RecordLimit limit = RecordLimit.of(settings.maxRecordBytes(), settings.maxPayloadMb());
       Position position = new Position();
       try (InputStream in = open(file.source(), settings.compression())) {
@@ -231,14 +278,7 @@ public final class RecordsIO {
         }
       } catch (IOException | RuntimeException e) {
         // The object cannot be read (any more): one error after what was read names it.
-        String reason =
-            "Cannot read "
-                + file.source()
-                + (position.number > 0 ? " after record " + position.number : "")
-                + ": "
-                + (e instanceof java.io.EOFException
-                    ? "the data ends early (EOFException)"
-                    : e.getClass().getSimpleName() + ": " + e.getMessage());
+        String reason = cannotRead(file, position.number, e);
         out.output(
             new SourceRecord(
                 file.index(),
@@ -314,6 +354,50 @@ public final class RecordsIO {
               Text.preview(bytes, 0, bytes.length),
               Text.NOT_UTF8)
           : SourceRecord.frame(file, frame.number(), frame.offset(), text);
+    }
+  }
+
+  /** Why an object cannot be read (any more), after the records read. */
+  private static String cannotRead(InputFile file, long after, Exception e) {
+    return "Cannot read "
+        + file.source()
+        + (after > 0 ? " after record " + after : "")
+        + ": "
+        + (e instanceof java.io.EOFException
+            ? "the data ends early (EOFException)"
+            : e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  /**
+   * Loads the records a {@link Read#withDeferredObjects()} read deferred, with that read's
+   * compression and size limits. Serializable and thread-safe.
+   */
+  public static final class ObjectLoader implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Settings settings;
+
+    private ObjectLoader(Settings settings) {
+      this.settings = settings;
+    }
+
+    /**
+     * The object's one record: its bytes, or the reason it cannot be read (missing, over the size
+     * limit, broken compression), as the read would have made it.
+     */
+    public SourceRecord load(InputFile file) {
+      RecordLimit limit = RecordLimit.of(settings.maxRecordBytes(), settings.maxPayloadMb());
+      try (InputStream in = open(file.source(), settings.compression())) {
+        FrameReader.Frame frame = FrameReader.of(SplitType.NONE, in, limit).next();
+        if (frame == null) {
+          return SourceRecord.binary(file.index(), 1, 0, new byte[0]);
+        }
+        return frame.error() != null
+            ? SourceRecord.unreadableFrame(file.index(), 1, 0, frame.preview(), frame.error())
+            : SourceRecord.binary(file.index(), 1, 0, frame.bytes());
+      } catch (IOException | RuntimeException e) {
+        return SourceRecord.unreadableFrame(file.index(), 1, 0, null, cannotRead(file, 0, e));
+      }
     }
   }
 

@@ -47,6 +47,19 @@ public record SourceRecord(
     return new SourceRecord(file, number, offset, null, data, null, null);
   }
 
+  /**
+   * A whole object not read yet ({@link RecordsIO.Read#withDeferredObjects()}): no text, bytes or
+   * error until {@link RecordsIO.ObjectLoader#load} reads it.
+   */
+  public static SourceRecord deferred(int file) {
+    return new SourceRecord(file, 1, 0, null, null, null, null);
+  }
+
+  /** Whether this is a whole object that is still to be read. */
+  public boolean deferred() {
+    return text == null && data == null && readError == null;
+  }
+
   /** A framed record that could not be read. */
   public static SourceRecord unreadableFrame(
       int file, long number, long offset, String rawPreview, String reason) {

@@ -1,6 +1,8 @@
 package ai.hubbatch.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -17,6 +19,7 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,52 @@ class RecordsIOTest {
         RecordsIO.read().withSplitType(SplitType.NONE).withBinaryRecords(),
         List.of(input(0, image)),
         List.of("0:1@0 bytes ffd8ff00"));
+  }
+
+  @Test
+  void deferredObjectsAreNamesUntilLoadedWithTheReadsLimits() throws Exception {
+    Path image = write("cat.jpg", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0});
+    Path empty = write("empty.jpg", new byte[0]);
+    Path big = write("big.jpg", new byte[(1 << 20) + 5]);
+    Path gone = dir.resolve("gone.jpg");
+    RecordsIO.Read read =
+        RecordsIO.read()
+            .withSplitType(SplitType.NONE)
+            .withBinaryRecords()
+            .withMaxPayloadMb(1)
+            .withDeferredObjects();
+    List<InputFile> files =
+        List.of(input(0, image), input(1, empty), input(2, big), input(3, gone));
+    Pipeline pipeline = TestPipelines.create();
+    PAssert.that(
+            pipeline
+                .apply(Create.of(files))
+                .apply(read)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            r ->
+                                r.file() + ":" + r.line() + "@" + r.offset() + " " + r.deferred())))
+        .containsInAnyOrder("0:1@0 true", "1:1@0 true", "2:1@0 true", "3:1@0 true");
+    TestPipelines.run(pipeline);
+
+    RecordsIO.ObjectLoader loader = SerializableUtils.clone(read.loader());
+    assertEquals("0:1@0 bytes ffd8ff00", describe(loader.load(files.get(0))));
+    assertEquals(
+        "1:1@0 bytes ", describe(loader.load(files.get(1))), "an empty object, one record");
+    assertEquals(
+        "2:1@0 ERROR Record is larger than the payload limit of 1MB (MaxPayloadInMB, "
+            + "--max-payload-mb; 0 for no limit)",
+        describe(loader.load(files.get(2))));
+    assertTrue(
+        describe(loader.load(files.get(3))).startsWith("3:1@0 ERROR Cannot read " + gone),
+        describe(loader.load(files.get(3))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TestPipelines.create()
+                .apply(Create.of(files))
+                .apply(RecordsIO.read().withSplitType(SplitType.NONE).withDeferredObjects()));
   }
 
   /** A TFRecord frame of {"inputs":"hello"} made by an independent Python CRC-32C. */

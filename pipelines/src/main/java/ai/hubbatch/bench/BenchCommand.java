@@ -10,6 +10,7 @@ import ai.hubbatch.model.source.DefaultModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.task.TaskInference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -114,16 +115,25 @@ public final class BenchCommand implements Callable<Integer> {
     PrintStream out = System.out;
     List<Run> runs = plan();
     Map<Run, EngineResult> fastest = new LinkedHashMap<>();
+    Map<Run, GenerationResult> fastestGenerations = new LinkedHashMap<>();
     Optional<TransformersJs.Result> reference = Optional.empty();
     for (int round = 1; round <= rounds; round++) {
       for (Run run : runs) {
         System.err.printf(
             "hubbatch bench: round %d of %d: %s with %s ...%n",
             round, rounds, run.folder().displayName(), run.weights().describe());
-        fastest.merge(
-            run,
-            runChild(run),
-            (a, b) -> a.steadyRecordsPerSecond() >= b.steadyRecordsPerSecond() ? a : b);
+        JsonNode result = runChild(run);
+        if (result.has("generatedTokens")) {
+          fastestGenerations.merge(
+              run,
+              Json.MAPPER.treeToValue(result, GenerationResult.class),
+              (a, b) -> a.e2eTokensPerSecond() >= b.e2eTokensPerSecond() ? a : b);
+        } else {
+          fastest.merge(
+              run,
+              Json.MAPPER.treeToValue(result, EngineResult.class),
+              (a, b) -> a.steadyRecordsPerSecond() >= b.steadyRecordsPerSecond() ? a : b);
+        }
       }
       if (transformersJs) {
         TransformersJs.Result measured = transformersJs(runs);
@@ -131,14 +141,20 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     List<EngineResult> results = new ArrayList<>(fastest.values());
-    ObjectNode report = report(results, reference);
+    List<GenerationResult> generations = new ArrayList<>(fastestGenerations.values());
+    ObjectNode report = report(results, generations, reference);
     String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
     out.println(text);
     if (json != null) {
       Files.writeString(json, text + "\n");
     }
-    printTable(out, results);
-    printPrecisions(out, results, reference);
+    if (!results.isEmpty()) {
+      printTable(out, results);
+      printPrecisions(out, results, reference);
+    }
+    if (!generations.isEmpty()) {
+      printGenerationTable(out, generations);
+    }
     return 0;
   }
 
@@ -201,7 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
     return engine.dtypes(folder.listFiles()).isEmpty() ? Optional.empty() : Optional.of(folder);
   }
 
-  private EngineResult runChild(Run run) throws Exception {
+  private JsonNode runChild(Run run) throws Exception {
     EngineKind engine = run.weights().engine();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -237,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalStateException(
           "The " + run.weights().describe() + " run failed (exit " + code + ")");
     }
-    return Json.MAPPER.readValue(last, EngineResult.class);
+    return Json.MAPPER.readTree(last);
   }
 
   /** transformers.js on the ONNX runs' folder, in their dtypes. */
@@ -257,7 +273,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private ObjectNode report(
-      List<EngineResult> results, Optional<TransformersJs.Result> transformersJsResult) {
+      List<EngineResult> results,
+      List<GenerationResult> generations,
+      Optional<TransformersJs.Result> transformersJsResult) {
     ObjectNode report = Json.MAPPER.createObjectNode();
     report.put("input", settings.input);
     report.put("cores", Runtime.getRuntime().availableProcessors());
@@ -317,6 +335,25 @@ public final class BenchCommand implements Callable<Integer> {
               });
     }
     transformersJsResult.ifPresent(t -> report.set("transformers_js", t.json()));
+    for (GenerationResult r : generations) {
+      ObjectNode node = engineNodes.addObject();
+      node.put("engine", r.engine());
+      node.put("task", "generation");
+      node.put("records", r.records());
+      node.put("prompts", r.prompts());
+      node.put("generated_tokens", r.generatedTokens());
+      node.put("slots", r.slots());
+      node.put("cache_positions", r.cachePositions());
+      node.put("e2e_tokens_per_s", round(r.e2eTokensPerSecond()));
+      node.put("engine_tokens_per_s", round(r.engineTokensPerSecond()));
+      node.put("first_token_s", round(r.firstTokenSeconds()));
+      node.put("mean_time_to_first_token_s", round(r.meanTimeToFirstTokenSeconds()));
+      node.put("slot_occupancy", round(r.slotOccupancy()));
+      node.put("decoding_steps", r.steps());
+      node.put("first_prediction_s", round(r.firstPredictionSeconds()));
+      node.put("model_load_s", round(r.modelLoadSeconds()));
+      node.put("peak_rss_mb", Math.round(r.peakRssMegabytes()));
+    }
     return report;
   }
 
@@ -329,6 +366,41 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static void printGenerationTable(PrintStream out, List<GenerationResult> results) {
+    out.printf(
+        Locale.ROOT,
+        "%n%-12s %7s %9s %11s %9s %10s %9s %6s %8s %9s%n",
+        "engine",
+        "prompts",
+        "generated",
+        "job tok/s",
+        "engine",
+        "1st token",
+        "mean TTFT",
+        "slots",
+        "busy",
+        "peak RSS");
+    for (GenerationResult r : results) {
+      out.printf(
+          Locale.ROOT,
+          "%-12s %7d %9d %11.1f %9.1f %9.2fs %8.2fs %6d %8.3f %7.0fMB%n",
+          r.engine(),
+          r.prompts(),
+          r.generatedTokens(),
+          r.e2eTokensPerSecond(),
+          r.engineTokensPerSecond(),
+          r.firstTokenSeconds(),
+          r.meanTimeToFirstTokenSeconds(),
+          r.slots(),
+          r.slotOccupancy(),
+          r.peakRssMegabytes());
+    }
+    out.println(
+        "(generation: job and engine are generated tokens per second through the whole pipeline"
+            + " and the decoding stage alone; 1st token and mean TTFT count from the stage call,"
+            + " waiting for a slot included; busy is the mean fraction of slots busy per step)");
   }
 
   private static void printTable(PrintStream out, List<EngineResult> results) {

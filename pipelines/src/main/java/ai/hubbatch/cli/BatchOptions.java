@@ -15,16 +15,16 @@ public final class BatchOptions {
   @Option(
       names = "--batch-size",
       description =
-          "Most sequences per engine call; default sized for the device (8 on a "
-              + "CPU, more on a GPU's free memory, a Neuron model's compiled batch).")
+          "Most sequences (images) per engine call; default sized for the device (8 on a "
+              + "CPU, 4 images; more on a GPU's free memory, a Neuron model's compiled batch).")
   Integer batchSize;
 
   @Option(
       names = "--max-batch-tokens",
       description =
-          "Most padded tokens (longest x count) per engine call; default sized for "
-              + "the device (4096 per CPU core, 8192 to 32768; on a GPU what 40%% of its free "
-              + "memory holds for the model's width).")
+          "Most padded tokens (longest x count; for images, processed pixels) per engine call;"
+              + " default sized for the device (4096 per CPU core, 8192 to 32768; on a GPU what"
+              + " 40%% of its free memory holds for the model's width).")
   Integer maxBatchTokens;
 
   @Option(

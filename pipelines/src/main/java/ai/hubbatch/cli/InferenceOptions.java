@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
@@ -67,6 +68,15 @@ public final class InferenceOptions {
               + " (also env HF_TRUST_REMOTE_CODE=true). A model that carries code is refused"
               + " without it.")
   boolean trustModelCode;
+
+  @Option(
+      names = "--max-image-pixels",
+      defaultValue = "${sys:HUBBATCH_MAX_IMAGE_PIXELS:-${env:HUBBATCH_MAX_IMAGE_PIXELS}}",
+      description =
+          "Images declaring more pixels (width x height) are refused before they are decoded, as"
+              + " decompression bombs (env HUBBATCH_MAX_IMAGE_PIXELS); default 89478485, Pillow's"
+              + " limit.")
+  Long maxImagePixels;
 
   @Mixin BatchOptions batch = new BatchOptions();
 
@@ -153,6 +163,17 @@ public final class InferenceOptions {
   }
 
   /**
+   * What media inputs may be: the image pixel limit given, else the default.
+   *
+   * @throws IllegalArgumentException for a limit below 1
+   */
+  public MediaLimits mediaLimits() {
+    return maxImagePixels == null
+        ? MediaLimits.defaults()
+        : MediaLimits.defaults().withMaxImagePixels(maxImagePixels);
+  }
+
+  /**
    * What to load for a model named {@code chosen}, the engine left to its files when auto and the
    * dtype resolved when the model loads.
    *
@@ -167,6 +188,7 @@ public final class InferenceOptions {
         engineSettings(),
         revision(),
         dtype(),
+        mediaLimits(),
         trustModelCode());
   }
 

@@ -82,11 +82,16 @@ class RunCommand implements Callable<Integer> {
   @Option(
       names = "--content-type",
       description =
-          "application/json (default), "
-              + "application/jsonlines, text/csv, or an image/audio type (read as bytes).")
+          "application/json (default), application/jsonlines, text/csv, or an image type"
+              + " (image/jpeg, image/png, image/tiff, image/bmp, image/gif, image/webp;"
+              + " image/x-image for any of them) or audio type: each file is then one record.")
   String contentType;
 
-  @Option(names = "--split-type", description = "Line (default), None, RecordIO or TFRecord.")
+  @Option(
+      names = "--split-type",
+      description =
+          "Line (default), None (default for image and audio types: one record per file),"
+              + " RecordIO or TFRecord.")
   String splitType;
 
   @Option(names = "--compression", description = "None (default: by extension) or Gzip.")
@@ -246,7 +251,7 @@ class RunCommand implements Callable<Integer> {
           weights.describe(),
           job.inputs().size(),
           job.output());
-      err.printf("hubbatch: %s%n", job.transform().mapping(job.model().task()));
+      err.printf("hubbatch: %s%n", job.transform().mapping());
       err.printf(
           "hubbatch: records sorted by length over %d at a time; batch limits %s%n",
           sortBuffer,
@@ -353,6 +358,7 @@ class RunCommand implements Callable<Integer> {
             requested.settings(),
             located.revision(),
             weights.dtype(),
+            inference.mediaLimits(),
             trusted);
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(
@@ -411,9 +417,15 @@ class RunCommand implements Callable<Integer> {
       throw new ConfigurationException(
           "Unknown --compression '" + compression + "': use None or Gzip");
     }
+    ContentType records = contentType == null ? d.contentType() : ContentType.parse(contentType);
+    // An image or audio file is one record, as SageMaker's default split type has it.
+    SplitType split =
+        splitType != null
+            ? SplitType.parse(splitType)
+            : contentType != null && records.binary() ? SplitType.NONE : d.splitType();
     return new TransformSettings(
-        contentType == null ? d.contentType() : ContentType.parse(contentType),
-        splitType == null ? d.splitType() : SplitType.parse(splitType),
+        records,
+        split,
         batchStrategy == null ? d.batchStrategy() : BatchStrategy.parse(batchStrategy),
         maxPayloadMb == null ? d.maxPayloadMb() : maxPayloadMb,
         accept == null ? d.accept() : ContentType.parseAccept(accept),

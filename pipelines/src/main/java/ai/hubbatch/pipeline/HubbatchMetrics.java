@@ -51,6 +51,23 @@ public final class HubbatchMetrics {
   public static final String BATCH_PADDING_EFFICIENCY =
       "inference_batch_padding_efficiency_per_mille";
 
+  /** Tokens generated (generation tasks), summed. */
+  public static final String GENERATED_TOKENS = "generated_tokens";
+
+  /**
+   * Rows busy over the decoding steps of generation, summed: with {@link #STEP_SLOTS}, occupancy.
+   */
+  public static final String STEP_ROWS = "decoding_step_rows";
+
+  /** Rows the decoding steps could have held, summed. */
+  public static final String STEP_SLOTS = "decoding_step_slots";
+
+  /**
+   * Prefix of the counters of notices by kind ({@code notice: prompts truncated to fit the model's
+   * context}): inputs answered with something the user should know.
+   */
+  public static final String NOTICE_PREFIX = "notice: ";
+
   /**
    * Time to load the model (distribution): one value per load, so its count is the number of JVMs
    * that loaded it.

@@ -42,7 +42,7 @@ public record InferenceJob(
     if (sortBuffer < 1) {
       throw new ConfigurationException("The sort buffer must hold at least one record");
     }
-    transform.mapping(model.task()); // fails now, not on the workers
+    transform.mapping(); // fails now, not on the workers
   }
 
   /**

@@ -6,6 +6,7 @@ import ai.hubbatch.io.ParquetColumn;
 import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
+import ai.hubbatch.io.SplitType;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.task.OutputColumn;
@@ -13,10 +14,13 @@ import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
 import ai.hubbatch.stats.JobStatsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
@@ -64,9 +68,11 @@ public final class InferencePipeline {
       return;
     }
     PCollection<InputFile> inputs =
-        pipeline.apply(
-            "ListInputs", Create.of(pending).withCoder(SerializableCoder.of(InputFile.class)));
-    if (pending.size() > 1) {
+        wholeMediaObjects(job)
+            ? groupedInputs(pipeline, pending, job.sortBuffer())
+            : pipeline.apply(
+                "ListInputs", Create.of(pending).withCoder(SerializableCoder.of(InputFile.class)));
+    if (pending.size() > 1 && !wholeMediaObjects(job)) {
       // One file per worker bundle, so files are read and scored in parallel. A single file
       // has nothing to spread, and the shuffle would only delay its first record.
       inputs = inputs.apply("SpreadFiles", Reshuffle.viaRandomKey());
@@ -97,7 +103,7 @@ public final class InferencePipeline {
   /** The reader for the job's split type, compression, payload limit and content type. */
   static RecordsIO.Read read(InferenceJob job) {
     TransformSettings transform = job.transform();
-    RecordMapping mapping = transform.mapping(job.model().task());
+    RecordMapping mapping = transform.mapping();
     RecordsIO.Read read =
         RecordsIO.read()
             .withSplitType(transform.splitType())
@@ -108,10 +114,47 @@ public final class InferencePipeline {
     if (mapping.binaryRecords()) {
       read = read.withBinaryRecords();
     }
+    if (wholeMediaObjects(job)) {
+      read = read.withDeferredObjects();
+    }
     if (mapping.csvLines()) {
       read = read.withHeaderLine(RecordMapping::isCsvHeader);
     }
     return read;
+  }
+
+  /**
+   * Whether each input file is one image or audio record (SplitType None). Such a job reads its
+   * files where it scores them ({@link RecordsIO.Read#withDeferredObjects()}), and lists them in
+   * groups, so that a step sees many files at once to batch, and a runner that finishes each step
+   * before the next holds file names between them, not file contents: a folder of any size streams.
+   */
+  static boolean wholeMediaObjects(InferenceJob job) {
+    return job.transform().mapping().binaryRecords()
+        && job.transform().splitType() == SplitType.NONE;
+  }
+
+  /**
+   * The inputs in groups of up to the sort buffer's size, each group spread to a worker as one
+   * element and listed there as one bundle.
+   */
+  private static PCollection<InputFile> groupedInputs(
+      Pipeline pipeline, List<InputFile> inputs, int groupSize) {
+    List<List<InputFile>> groups = new ArrayList<>();
+    for (int start = 0; start < inputs.size(); start += groupSize) {
+      int end = Math.min(inputs.size(), start + groupSize);
+      groups.add(new ArrayList<>(inputs.subList(start, end)));
+    }
+    PCollection<List<InputFile>> listed =
+        pipeline.apply(
+            "ListInputs",
+            Create.of(groups).withCoder(ListCoder.of(SerializableCoder.of(InputFile.class))));
+    if (groups.size() > 1) {
+      listed = listed.apply("SpreadFiles", Reshuffle.viaRandomKey());
+    }
+    return listed
+        .apply("Files", Flatten.iterables())
+        .setCoder(SerializableCoder.of(InputFile.class));
   }
 
   /**
@@ -125,9 +168,15 @@ public final class InferencePipeline {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return declared.stream()
-        .map(column -> new ParquetColumn(column.name(), type(column.kind()), column.pointer()))
-        .toList();
+    return declared.stream().map(InferencePipeline::column).toList();
+  }
+
+  private static ParquetColumn column(OutputColumn column) {
+    return new ParquetColumn(
+        column.name(),
+        type(column.kind()),
+        column.pointer(),
+        column.fields().stream().map(InferencePipeline::column).toList());
   }
 
   private static ParquetColumn.Type type(OutputColumn.Kind kind) {
@@ -137,6 +186,9 @@ public final class InferencePipeline {
       case STRING -> ParquetColumn.Type.STRING;
       case DOUBLE -> ParquetColumn.Type.DOUBLE;
       case LONG -> ParquetColumn.Type.LONG;
+      case BASE64_BYTES -> ParquetColumn.Type.BASE64_BYTES;
+      case STRUCT -> ParquetColumn.Type.STRUCT;
+      case STRUCT_LIST -> ParquetColumn.Type.STRUCT_LIST;
     };
   }
 }

@@ -1,6 +1,8 @@
 package ai.hubbatch.pipeline;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -23,6 +25,10 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param batchPaddedTokens padded tokens per engine call
  * @param batchLatencyMicros time per engine call
  * @param modelLoadMillis time per model load, one value per JVM that loaded it
+ * @param generatedTokens tokens generated (generation tasks)
+ * @param stepRows rows busy over generation's decoding steps
+ * @param stepSlots rows those steps could have held
+ * @param notices notices on inputs by kind ({@link ai.hubbatch.model.batch.Notice})
  */
 public record JobMetrics(
     long blankLines,
@@ -33,7 +39,15 @@ public record JobMetrics(
     DistributionResult batchSize,
     DistributionResult batchPaddedTokens,
     DistributionResult batchLatencyMicros,
-    DistributionResult modelLoadMillis) {
+    DistributionResult modelLoadMillis,
+    long generatedTokens,
+    long stepRows,
+    long stepSlots,
+    Map<String, Long> notices) {
+
+  public JobMetrics {
+    notices = Map.copyOf(notices);
+  }
 
   /** What a runner that reports no metrics gives. */
   public static final JobMetrics NONE =
@@ -46,7 +60,11 @@ public record JobMetrics(
           DistributionResult.IDENTITY_ELEMENT,
           DistributionResult.IDENTITY_ELEMENT,
           DistributionResult.IDENTITY_ELEMENT,
-          DistributionResult.IDENTITY_ELEMENT);
+          DistributionResult.IDENTITY_ELEMENT,
+          0,
+          0,
+          0,
+          Map.of());
 
   /** Reads the metrics of a finished pipeline; {@link #NONE} if its runner has none. */
   public static JobMetrics of(PipelineResult result) {
@@ -71,7 +89,31 @@ public record JobMetrics(
         distribution(metrics, HubbatchMetrics.BATCH_SIZE),
         distribution(metrics, HubbatchMetrics.BATCH_PADDED_TOKENS),
         distribution(metrics, HubbatchMetrics.BATCH_LATENCY),
-        distribution(metrics, HubbatchMetrics.LOAD_MODEL_LATENCY));
+        distribution(metrics, HubbatchMetrics.LOAD_MODEL_LATENCY),
+        counter(metrics, HubbatchMetrics.GENERATED_TOKENS),
+        counter(metrics, HubbatchMetrics.STEP_ROWS),
+        counter(metrics, HubbatchMetrics.STEP_SLOTS),
+        notices(metrics));
+  }
+
+  /** The notice counters by kind, summed over the steps that report them. */
+  private static Map<String, Long> notices(MetricQueryResults metrics) {
+    Map<String, Long> notices = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      String name = counter.getName().getName();
+      if (name.startsWith(HubbatchMetrics.NOTICE_PREFIX)) {
+        notices.merge(
+            name.substring(HubbatchMetrics.NOTICE_PREFIX.length()),
+            counter.getAttempted(),
+            Long::sum);
+      }
+    }
+    return notices;
+  }
+
+  /** Mean fraction of generation's decoding slots busy per step; 0 without decoding steps. */
+  public double slotOccupancy() {
+    return stepSlots == 0 ? 0 : (double) stepRows / stepSlots;
   }
 
   /** Summed over the steps that report it. */
@@ -136,6 +178,18 @@ public record JobMetrics(
               batchLatencyMicros.getMean() / 1000,
               batchLatencyMicros.getMax() / 1000.0));
     }
+    if (stepSlots > 0) {
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  decoding       %.0f%% of the slots busy per step on average%n",
+              100 * slotOccupancy()));
+    }
+    notices.forEach(
+        (kind, count) ->
+            lines.append(
+                String.format(
+                    Locale.ROOT, "  notices        %,d %s (see the log)%n", count, kind)));
     if (modelLoadMillis.getCount() > 0) {
       lines.append(
           String.format(

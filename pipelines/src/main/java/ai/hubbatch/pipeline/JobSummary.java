@@ -139,6 +139,13 @@ public record JobSummary(
         "  throughput     %.1f records/s, %.0f tokens/s%n",
         recordsPerSecond(),
         tokensPerSecond());
+    if (metrics.generatedTokens() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  generated      %,d tokens, %.1f tokens/s%n",
+          metrics.generatedTokens(),
+          seconds <= 0 ? 0 : metrics.generatedTokens() / seconds);
+    }
     out.print(metrics.describe());
   }
 }

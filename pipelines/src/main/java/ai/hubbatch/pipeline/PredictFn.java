@@ -1,5 +1,6 @@
 package ai.hubbatch.pipeline;
 
+import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.SourceRecord;
 import ai.hubbatch.model.batch.BatchLimits;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the model over records. Records are tokenized as they arrive and held, up to the sort
- * buffer's size or the end of the bundle; then all held records are sorted by length, cut into
- * token-budget batches and answered. No state or timers, so it runs on every Beam runner.
+ * buffer's size, the cost the model's stage gathers at most ({@link
+ * ai.hubbatch.model.stage.Stage#gatherCost}: a few batches of images) or the end of the bundle;
+ * then all held records are sorted by length, cut into token-budget batches and answered. No state
+ * or timers, so it runs on every Beam runner.
  *
  * <p>An input's end marker ({@link SourceRecord#end}) follows the input's last result out: it is
  * held while any of the input's records are, so the sink commits the input only once all of them
@@ -47,6 +50,8 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PredictFn.class);
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   /** Models whose batch limits this JVM has logged: once per JVM, not per DoFn instance. */
   private static final Set<ModelSpec> LOGGED = ConcurrentHashMap.newKeySet();
 
@@ -58,6 +63,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
 
   private final InferenceJob job;
   private final RecordMapping mapping;
+  private final RecordsIO.ObjectLoader loader;
 
   private final PredictMetrics metrics = new PredictMetrics();
 
@@ -66,10 +72,13 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   private transient List<SourceRecord> held;
   private transient List<PendingRequest> pending;
   private transient List<SourceRecord> ends;
+  private transient long gatherCost;
+  private transient long heldCost;
 
   PredictFn(InferenceJob job) {
     this.job = job;
-    this.mapping = job.transform().mapping(job.model().task());
+    this.mapping = job.transform().mapping();
+    this.loader = InferencePipeline.read(job).loader();
   }
 
   @Setup
@@ -79,7 +88,8 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
     if (LOGGED.add(job.model())) {
       LOG.info("{}", job.sizing().describe(model));
     }
-    predictor = model.newPredictor(limits, metrics::batch);
+    predictor = model.newPredictor(limits, metrics);
+    gatherCost = model.task().stage().gatherCost(limits);
     held = new ArrayList<>();
     pending = new ArrayList<>();
     ends = new ArrayList<>();
@@ -91,15 +101,19 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
   }
 
   @ProcessElement
-  public void process(@Element SourceRecord record, OutputReceiver<ResultRecord> receiver) {
-    if (record.isEnd()) {
-      if (held.stream().anyMatch(r -> r.file() == record.file())) {
-        ends.add(record);
+  public void process(@Element SourceRecord element, OutputReceiver<ResultRecord> receiver) {
+    if (element.isEnd()) {
+      if (held.stream().anyMatch(r -> r.file() == element.file())) {
+        ends.add(element);
       } else {
-        receiver.output(ResultRecord.end(record));
+        receiver.output(ResultRecord.end(element));
       }
       return;
     }
+    // A whole media object is read here, where it is scored, so bytes wait in memory only while
+    // they are held below.
+    SourceRecord record =
+        element.deferred() ? loader.load(job.inputs().get(element.file())) : element;
     if (!record.readable()) {
       emit(ResultRecord.error(record, record.readError()), receiver::output);
       return;
@@ -111,9 +125,14 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
       emit(ResultRecord.error(record, e.getMessage()), receiver::output);
       return;
     }
-    held.add(record);
+    // A media record's bytes are in its prepared request now (as pixels): keep only its place.
+    held.add(
+        record.binary()
+            ? SourceRecord.binary(record.file(), record.line(), record.offset(), NO_BYTES)
+            : record);
     pending.add(request);
-    if (held.size() >= job.sortBuffer()) {
+    heldCost += request.cost();
+    if (held.size() >= job.sortBuffer() || heldCost >= gatherCost) {
       flush(receiver::output);
     }
   }
@@ -149,6 +168,7 @@ final class PredictFn extends DoFn<SourceRecord, ResultRecord> {
       receiver.accept(ResultRecord.end(end));
     }
     ends.clear();
+    heldCost = 0;
   }
 
   private ResultRecord result(SourceRecord record, Outcome outcome) {

@@ -1,6 +1,8 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.model.batch.BatchReport;
+import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.batch.Notice;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.stats.JobStats;
 import ai.hubbatch.stats.PeakMemory;
@@ -10,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the predict step counts, in one place (as Beam's RunInference keeps a metrics collector):
@@ -19,9 +23,14 @@ import org.apache.beam.sdk.metrics.Metrics;
  *
  * <p>Belongs to one predict step instance, which Beam uses from one thread at a time.
  */
-final class PredictMetrics implements Serializable {
+final class PredictMetrics implements InferenceListener, Serializable {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PredictMetrics.class);
+
+  /** Notice kinds this JVM has logged a first example of; later ones log at debug level. */
+  private static final Set<String> NOTICES_LOGGED = ConcurrentHashMap.newKeySet();
 
   /** Models whose load time this JVM reported: once per load, however many steps share it. */
   private static final Set<LoadedModel> LOADS_REPORTED = ConcurrentHashMap.newKeySet();
@@ -50,6 +59,12 @@ final class PredictMetrics implements Serializable {
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.BATCH_PADDING_EFFICIENCY);
   private final Distribution loadLatency =
       Metrics.distribution(HubbatchMetrics.NAMESPACE, HubbatchMetrics.LOAD_MODEL_LATENCY);
+  private final Counter generated =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.GENERATED_TOKENS);
+  private final Counter stepRows =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.STEP_ROWS);
+  private final Counter stepSlots =
+      Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.STEP_SLOTS);
 
   private transient JobStats bundle;
 
@@ -75,18 +90,26 @@ final class PredictMetrics implements Serializable {
   }
 
   /** An engine call returned. */
-  void batch(BatchReport report) {
+  @Override
+  public void onBatch(BatchReport report) {
     bundle.recordBatch(
         System.currentTimeMillis(),
         report.items(),
         report.realCost(),
         report.paddedCost(),
         report.nanos(),
-        report.failed());
+        report.failed(),
+        report.generated(),
+        report.slots());
     batches.inc();
     if (report.failed()) {
       failedBatches.inc();
       return;
+    }
+    generated.inc(report.generated());
+    if (report.slots() > 0) {
+      stepRows.inc(report.items());
+      stepSlots.inc(report.slots());
     }
     inferences.inc(report.items());
     realTokens.inc(report.realCost());
@@ -98,6 +121,17 @@ final class PredictMetrics implements Serializable {
       paddingEfficiency.update(1000L * report.realCost() / report.paddedCost());
     }
     latency.update(report.nanos() / 1000);
+  }
+
+  /** An input's notice: counted by kind for the summary; the first of each kind logged. */
+  @Override
+  public void onNotice(Notice notice) {
+    Metrics.counter(HubbatchMetrics.NAMESPACE, HubbatchMetrics.NOTICE_PREFIX + notice.kind()).inc();
+    if (NOTICES_LOGGED.add(notice.kind())) {
+      LOG.warn("{} (further ones are counted in the summary)", notice.message());
+    } else {
+      LOG.debug("{}", notice.message());
+    }
   }
 
   /**

@@ -73,12 +73,11 @@ public record TransformSettings(
   }
 
   /**
-   * The record mapping for a task, checked.
+   * The record mapping, checked.
    *
    * @throws IllegalArgumentException for settings that cannot work together
    */
-  public RecordMapping mapping(String task) {
-    return new RecordMapping(
-        contentType, accept, splitType, inputFilter, outputFilter, joinSource, task);
+  public RecordMapping mapping() {
+    return new RecordMapping(contentType, accept, splitType, inputFilter, outputFilter, joinSource);
   }
 }

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -299,6 +300,21 @@ public final class RunReports {
     figures.add(new Figure("records-per-second", "records/s", records, Format.decimal(records, 1)));
     double tokens = seconds <= 0 ? 0 : totals.realTokens() / seconds;
     figures.add(new Figure("tokens-per-second", "tokens/s", tokens, Format.decimal(tokens, 0)));
+    if (totals.generatedTokens() > 0) {
+      double generated = seconds <= 0 ? 0 : totals.generatedTokens() / seconds;
+      figures.add(
+          new Figure(
+              "generated-tokens-per-second",
+              "tokens generated/s",
+              generated,
+              Format.decimal(generated, 1)));
+    }
+    if (totals.stepSlots() > 0) {
+      double busy = (double) totals.stepRows() / totals.stepSlots();
+      figures.add(
+          new Figure(
+              "slot-occupancy", "decoding slots busy", busy, Format.decimal(100 * busy, 0) + "%"));
+    }
     if (stats.firstBatchMillis().isPresent()) {
       double first = (stats.firstBatchMillis().getAsLong() - run.started().toEpochMilli()) / 1000.0;
       figures.add(
@@ -353,14 +369,23 @@ public final class RunReports {
     int count = (int) ((end - from + width - 1) / width);
     long[] records = new long[count];
     long[] tokens = new long[count];
+    long[] generated = new long[count];
+    long[] stepRows = new long[count];
+    long[] stepSlots = new long[count];
     for (Map.Entry<Long, Interval> entry : intervals.entrySet()) {
       int bin = (int) ((entry.getKey() - from) / width);
-      records[bin] += entry.getValue().records();
-      tokens[bin] += entry.getValue().realTokens();
+      Interval interval = entry.getValue();
+      records[bin] += interval.records();
+      tokens[bin] += interval.realTokens();
+      generated[bin] += interval.generatedTokens();
+      stepRows[bin] += interval.stepRows();
+      stepSlots[bin] += interval.stepSlots();
     }
     double perSecond = 1000.0 / width;
     List<Bar> recordBars = new ArrayList<>();
     List<Bar> tokenBars = new ArrayList<>();
+    List<Bar> generatedBars = new ArrayList<>();
+    List<Bar> occupancyBars = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       double offset = (from + i * width - start) / 1000.0;
       String label = width < 1000 ? Format.decimal(offset, 1) : Format.decimal(offset, 0);
@@ -383,13 +408,41 @@ public final class RunReports {
                   + " tokens, "
                   + Format.decimal(tokens[i] * perSecond, 0)
                   + " tokens/s"));
+      generatedBars.add(
+          new Bar(
+              label,
+              generated[i] * perSecond,
+              span
+                  + Format.count(generated[i])
+                  + " tokens generated, "
+                  + Format.decimal(generated[i] * perSecond, 1)
+                  + " tokens/s"));
+      double busy = stepSlots[i] == 0 ? 0 : 100.0 * stepRows[i] / stepSlots[i];
+      occupancyBars.add(
+          new Bar(label, busy, span + Format.decimal(busy, 0) + "% of the decoding slots busy"));
     }
     String axis = "seconds since the start, per " + Format.seconds(width / 1000.0) + " interval";
-    return List.of(
+    List<Block> charts = new ArrayList<>();
+    charts.add(
         new Block.BarChart(
-            "records-over-time", "Records answered per second", axis, "records/s", recordBars),
+            "records-over-time", "Records answered per second", axis, "records/s", recordBars));
+    charts.add(
         new Block.BarChart(
             "tokens-over-time", "Tokens run per second", axis, "tokens/s", tokenBars));
+    if (Arrays.stream(generated).anyMatch(n -> n > 0)) {
+      // Generation: what users of a decoder measure, and how full continuous batching kept it.
+      charts.add(
+          new Block.BarChart(
+              "generated-over-time",
+              "Tokens generated per second",
+              axis,
+              "tokens/s",
+              generatedBars));
+      charts.add(
+          new Block.BarChart(
+              "slots-over-time", "Decoding slots busy", axis, "% of slots", occupancyBars));
+    }
+    return charts;
   }
 
   private static Section batches(FinishedRun run) {

@@ -3,12 +3,12 @@ package ai.hubbatch.serve;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.codec.MediaType;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.PendingRequest;
 import ai.hubbatch.pipeline.dataprocessing.CsvRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -28,26 +28,15 @@ import java.util.Set;
  *   <li>{@code application/jsonlines} (beyond the toolkit): one record per non-blank line;
  *   <li>{@code text/csv}: a header naming {@code inputs}, {@code question} or {@code context}, then
  *       rows, as one request;
- *   <li>image and audio types: {@code {"inputs": <the body's bytes>}}, for the task to decode.
+ *   <li>image and audio types: {@code {"inputs": <the body's bytes>}} ({@link
+ *       InferenceRequest#media}), for the task to decode, as a batch job's media records.
  * </ul>
+ *
+ * <p>The types are those of {@link MediaType}'s table, the one the batch jobs read too.
  *
  * <p>Anything else is the toolkit's "Content type X is not supported" error.
  */
 final class RequestDecoder {
-
-  static final Set<String> IMAGE_TYPES =
-      Set.of(
-          "image/jpeg",
-          "image/png",
-          "image/tiff",
-          "image/bmp",
-          "image/gif",
-          "image/webp",
-          "image/x-image");
-  static final Set<String> AUDIO_TYPES =
-      Set.of("audio/x-flac", "audio/mpeg", "audio/wave", "audio/ogg", "audio/x-audio");
-  static final Set<String> JSON_LINES_TYPES =
-      Set.of("application/jsonlines", "application/x-jsonlines");
 
   /** Tasks whose inputs a CSV row cannot hold; the toolkit refuses CSV for them. */
   private static final Set<String> NO_CSV_TASKS =
@@ -87,31 +76,46 @@ final class RequestDecoder {
     if (contentType == null) {
       throw ServeException.unsupportedFormat("None");
     }
-    MediaType type = MediaType.parse(contentType);
+    MediaType type = parse(contentType);
     if (type.type().equals("text/csv") && NO_CSV_TASKS.contains(task)) {
       // The toolkit's message, with the " : 400" its exception's str() adds.
       throw ServeException.badRequest(
           "content type text/csv not support with " + task + ", use different content_type : 400");
     }
-    if (type.type().equals("application/json")) {
-      return json(type.text(body));
+    MediaType.Format format =
+        type.format().orElseThrow(() -> ServeException.unsupportedFormat(contentType));
+    switch (format) {
+      case JSON:
+        return json(text(type, body));
+      case JSON_LINES:
+        List<BodyRecord> records = lines(text(type, body));
+        if (records.isEmpty()) {
+          throw ServeException.badRequest("The JSON Lines body holds no records");
+        }
+        return new DecodedBody(records, true);
+      case CSV:
+        return single(InferenceRequest.of(csv(text(type, body))));
+      default:
+        // The bytes go to the task as the batch job's media records do.
+        return single(InferenceRequest.media(body));
     }
-    if (JSON_LINES_TYPES.contains(type.type())) {
-      List<BodyRecord> records = lines(type.text(body));
-      if (records.isEmpty()) {
-        throw ServeException.badRequest("The JSON Lines body holds no records");
-      }
-      return new DecodedBody(records, true);
+  }
+
+  /** A header value; 400 for a charset Java does not know. */
+  private static MediaType parse(String value) {
+    try {
+      return MediaType.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw ServeException.badRequest(e.getMessage());
     }
-    if (type.type().equals("text/csv")) {
-      return single(InferenceRequest.of(csv(type.text(body))));
+  }
+
+  private static String text(MediaType type, byte[] body) {
+    try {
+      return type.text(body);
+    } catch (InvalidRequestException e) {
+      throw ServeException.badRequest(e.getMessage());
     }
-    if (IMAGE_TYPES.contains(type.type()) || AUDIO_TYPES.contains(type.type())) {
-      ObjectNode media = JsonNodeFactory.instance.objectNode();
-      media.set("inputs", BinaryNode.valueOf(body));
-      return single(InferenceRequest.of(media));
-    }
-    throw ServeException.unsupportedFormat(contentType);
   }
 
   private static DecodedBody single(InferenceRequest request) {

@@ -1,6 +1,8 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.codec.MediaType;
+import ai.hubbatch.model.codec.UnsupportedMediaTypeException;
 import ai.hubbatch.pipeline.dataprocessing.CsvRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -27,17 +29,15 @@ record ResponseEncoder(String contentType, boolean csv) {
    * @throws ServeException the toolkit's unsupported-format 400 for any other type
    */
   static ResponseEncoder forAccept(String accept) {
-    if (accept == null || accept.isBlank() || accept.trim().equals("*/*")) {
-      return new ResponseEncoder("application/json", false);
+    MediaType type;
+    try {
+      type = MediaType.accept(accept);
+    } catch (UnsupportedMediaTypeException e) {
+      throw ServeException.unsupportedFormat(accept);
+    } catch (IllegalArgumentException e) {
+      throw ServeException.badRequest(e.getMessage());
     }
-    String type = MediaType.parse(accept).type();
-    if (type.equals("application/json") || RequestDecoder.JSON_LINES_TYPES.contains(type)) {
-      return new ResponseEncoder(accept, false);
-    }
-    if (type.equals("text/csv")) {
-      return new ResponseEncoder(accept, true);
-    }
-    throw ServeException.unsupportedFormat(accept);
+    return new ResponseEncoder(type.value(), type.format().orElseThrow() == MediaType.Format.CSV);
   }
 
   /**

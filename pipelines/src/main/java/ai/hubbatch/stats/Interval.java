@@ -17,6 +17,9 @@ public final class Interval implements Serializable {
   private long sequences;
   private long realTokens;
   private long paddedTokens;
+  private long generatedTokens;
+  private long stepRows;
+  private long stepSlots;
 
   Interval() {}
 
@@ -55,6 +58,21 @@ public final class Interval implements Serializable {
     return paddedTokens;
   }
 
+  /** Tokens generated (generation tasks). */
+  public long generatedTokens() {
+    return generatedTokens;
+  }
+
+  /** Rows busy over the decoding steps that finished (generation tasks). */
+  public long stepRows() {
+    return stepRows;
+  }
+
+  /** Rows those decoding steps could have held: with {@link #stepRows}, how full they ran. */
+  public long stepSlots() {
+    return stepSlots;
+  }
+
   void addResult(boolean failed) {
     records++;
     if (failed) {
@@ -62,11 +80,16 @@ public final class Interval implements Serializable {
     }
   }
 
-  void addBatch(int items, long real, long padded) {
+  void addBatch(int items, long real, long padded, long generated, int slots) {
     batches++;
     sequences += items;
     realTokens += real;
     paddedTokens += padded;
+    generatedTokens += generated;
+    if (slots > 0) {
+      stepRows += items;
+      stepSlots += slots;
+    }
   }
 
   void addFailedBatch() {
@@ -82,6 +105,9 @@ public final class Interval implements Serializable {
     sequences += other.sequences;
     realTokens += other.realTokens;
     paddedTokens += other.paddedTokens;
+    generatedTokens += other.generatedTokens;
+    stepRows += other.stepRows;
+    stepSlots += other.stepSlots;
   }
 
   Interval copy() {

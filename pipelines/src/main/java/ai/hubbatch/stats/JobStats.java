@@ -72,6 +72,8 @@ public final class JobStats implements Serializable {
    * @param nanos time in the engine
    * @param failed whether the engine failed on it (then split to find the failing record); a failed
    *     call counts as a batch but adds no sequences, tokens or latency
+   * @param generated tokens it generated (generation's calls; else 0)
+   * @param slots the rows a decoding step could have held (else 0)
    */
   public void recordBatch(
       long endEpochMillis,
@@ -79,13 +81,15 @@ public final class JobStats implements Serializable {
       long realTokens,
       long paddedTokens,
       long nanos,
-      boolean failed) {
+      boolean failed,
+      long generated,
+      int slots) {
     Interval interval = interval(endEpochMillis);
     if (failed) {
       interval.addFailedBatch();
       return;
     }
-    interval.addBatch(items, realTokens, paddedTokens);
+    interval.addBatch(items, realTokens, paddedTokens, generated, slots);
     batchSizes.merge(items, 1L, Long::sum);
     paddedTokenPowers[63 - Long.numberOfLeadingZeros(Math.max(1, paddedTokens))]++;
     maxPaddedTokens = Math.max(maxPaddedTokens, paddedTokens);

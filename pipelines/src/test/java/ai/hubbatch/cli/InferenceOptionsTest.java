@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
@@ -111,10 +112,30 @@ class InferenceOptionsTest {
               "OnnxRuntime",
               new EngineSettings("cpu", 2, 1),
               "v1",
-              Dtype.Q8),
+              Dtype.Q8,
+              MediaLimits.defaults()),
           options.spec("org/name"),
           command);
     }
+  }
+
+  @Test
+  void everyCommandTakesTheImagePixelLimit() {
+    for (String command : COMMANDS) {
+      assertEquals(
+          MediaLimits.defaults().withMaxImagePixels(1000),
+          parse(command, "--max-image-pixels", "1000").spec("m").media(),
+          command);
+      assertEquals(MediaLimits.defaults(), parse(command).spec("m").media(), command);
+    }
+    System.setProperty("HUBBATCH_MAX_IMAGE_PIXELS", "2000");
+    try {
+      assertEquals(2000, parse("serve").mediaLimits().maxImagePixels());
+    } finally {
+      System.clearProperty("HUBBATCH_MAX_IMAGE_PIXELS");
+    }
+    assertThrows(
+        IllegalArgumentException.class, () -> parse("run", "--max-image-pixels", "0").spec("m"));
   }
 
   @Test
@@ -197,7 +218,8 @@ class InferenceOptionsTest {
             "OnnxRuntime",
             new EngineSettings("cpu", 2, 0),
             null,
-            Dtype.FP32),
+            Dtype.FP32,
+            MediaLimits.defaults()),
         job.model(),
         "the dtype is resolved once, before the workers load the model");
   }

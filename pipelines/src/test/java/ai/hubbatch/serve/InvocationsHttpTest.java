@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hubbatch.model.codec.MediaType;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.inference.SharedModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,9 +179,7 @@ class InvocationsHttpTest {
 
   @Test
   void imageAndAudioBodiesReachTheTaskAsMedia() throws Exception {
-    List<String> types = new ArrayList<>(RequestDecoder.IMAGE_TYPES);
-    types.addAll(RequestDecoder.AUDIO_TYPES);
-    for (String type : types) {
+    for (String type : MediaType.types(MediaType.Format.IMAGE, MediaType.Format.AUDIO)) {
       HttpResponse<byte[]> response =
           invoke(server, type, null, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
       // A text task refuses the bytes by their shape: the decoder passed them as the inputs.

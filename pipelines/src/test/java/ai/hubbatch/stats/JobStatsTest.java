@@ -40,8 +40,17 @@ class JobStatsTest {
   }
 
   private static void record(JobStats stats, Call call) {
+    // Every third call a decoding step: a token per row, out of 8 slots.
+    boolean step = call.end() % 3 == 0;
     stats.recordBatch(
-        call.end(), call.items(), call.real(), call.padded(), call.nanos(), call.failed());
+        call.end(),
+        call.items(),
+        call.real(),
+        call.padded(),
+        call.nanos(),
+        call.failed(),
+        step ? call.items() : 0,
+        step ? 8 : 0);
     for (int i = 0; i < call.items(); i++) {
       stats.recordResult(call.end(), call.failed());
     }
@@ -92,6 +101,10 @@ class JobStatsTest {
     assertEquals(succeeded.stream().mapToLong(Call::items).sum(), totals.sequences());
     assertEquals(succeeded.stream().mapToLong(Call::real).sum(), totals.realTokens());
     assertEquals(succeeded.stream().mapToLong(Call::padded).sum(), totals.paddedTokens());
+    List<Call> steps = succeeded.stream().filter(c -> c.end() % 3 == 0).toList();
+    assertEquals(steps.stream().mapToLong(Call::items).sum(), totals.generatedTokens());
+    assertEquals(steps.stream().mapToLong(Call::items).sum(), totals.stepRows());
+    assertEquals(8L * steps.size(), totals.stepSlots());
     assertEquals(
         succeeded.stream().mapToLong(Call::padded).max().getAsLong(), merged.maxPaddedTokens());
     assertEquals(
@@ -120,7 +133,7 @@ class JobStatsTest {
   void paddedTokensAreBinnedByPowersOfTwo() {
     JobStats stats = new JobStats();
     for (long padded : new long[] {1, 3, 4, 7, 100, 127}) {
-      stats.recordBatch(1000, 1, padded, padded, 5_000, false);
+      stats.recordBatch(1000, 1, padded, padded, 5_000, false, 0, 0);
     }
     assertEquals(
         List.of(
@@ -147,7 +160,10 @@ class JobStatsTest {
                     i.failedBatches(),
                     i.sequences(),
                     i.realTokens(),
-                    i.paddedTokens())));
+                    i.paddedTokens(),
+                    i.generatedTokens(),
+                    i.stepRows(),
+                    i.stepSlots())));
     return counts;
   }
 }

@@ -24,8 +24,9 @@ public enum EngineKind {
    * ONNX on ONNX Runtime: {@code onnx/model.onnx} or {@code model.onnx} as Hub exports lay it out,
    * or optimum's files for encoder-decoder and decoder models ({@code encoder_model.onnx}, {@code
    * decoder_model_merged.onnx}, or {@code decoder_model.onnx} with {@code
-   * decoder_with_past_model.onnx}), each with its external data files; in fp32 or any other {@link
-   * Dtype} the repository has.
+   * decoder_with_past_model.onnx}), or a dual encoder's towers ({@code vision_model.onnx} and
+   * {@code text_model.onnx}), each with its external data files; in fp32 or any other {@link Dtype}
+   * the repository has.
    */
   ONNX_RUNTIME("OnnxRuntime");
 
@@ -135,6 +136,13 @@ public enum EngineKind {
     for (String folder : List.of("onnx/", "")) {
       if (graphs.contains(folder + "model.onnx")) {
         return List.of(folder + "model.onnx");
+      }
+    }
+    for (String folder : List.of("onnx/", "")) {
+      // A dual encoder's towers (CLIP) as transformers.js' repositories split them.
+      if (graphs.contains(folder + "vision_model.onnx")
+          && graphs.contains(folder + "text_model.onnx")) {
+        return List.of(folder + "vision_model.onnx", folder + "text_model.onnx");
       }
     }
     for (String folder : List.of("onnx/", "")) {

@@ -3,6 +3,7 @@ package ai.hubbatch.model.inference;
 import ai.djl.Device;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
 import ai.hubbatch.model.engine.Weights;
@@ -73,7 +74,14 @@ public final class LoadedModel implements AutoCloseable {
     Resources resources = null;
     try {
       TaskFactory factory = code.factory(taskName);
-      resources = new Resources(folder, spec.settings(), request.engine(), request.choose(folder));
+      resources =
+          new Resources(
+              taskName,
+              folder,
+              spec.settings(),
+              request.engine(),
+              request.choose(folder),
+              spec.media());
       resources.keep(code); // kept first, closed last: after everything its tasks loaded
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -162,19 +170,33 @@ public final class LoadedModel implements AutoCloseable {
 
   /** The task's context while it loads, then the keeper of what it loaded. */
   private static final class Resources implements TaskContext {
+    private final String task;
     private final ModelFolder folder;
     private final EngineSettings settings;
     private final Optional<EngineKind> engine;
     private final Weights weights;
+    private final MediaLimits media;
     private final Deque<AutoCloseable> kept = new ArrayDeque<>();
     private TextTokenizer tokenizer;
 
     Resources(
-        ModelFolder folder, EngineSettings settings, Optional<EngineKind> engine, Weights weights) {
+        String task,
+        ModelFolder folder,
+        EngineSettings settings,
+        Optional<EngineKind> engine,
+        Weights weights,
+        MediaLimits media) {
+      this.task = task;
       this.folder = folder;
       this.settings = settings;
       this.engine = engine;
       this.weights = weights;
+      this.media = media;
+    }
+
+    @Override
+    public String task() {
+      return task;
     }
 
     @Override
@@ -195,6 +217,11 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public Weights weights() {
       return weights;
+    }
+
+    @Override
+    public MediaLimits mediaLimits() {
+      return media;
     }
 
     @Override

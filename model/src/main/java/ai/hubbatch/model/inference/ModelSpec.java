@@ -1,5 +1,6 @@
 package ai.hubbatch.model.inference;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -22,6 +23,7 @@ import java.util.Optional;
  *     (once resolved) commit, or an archive's {@code sha256:<hex>}; null for the default
  * @param dtype the weights' precision; a job resolves {@code auto} once, where it starts, so every
  *     worker loads the same file (null: auto)
+ * @param media what media inputs may be (the image pixel limit; null: the defaults)
  * @param trustModelCode whether the model's own code (the jars in its {@code code/} folder, see
  *     {@link ai.hubbatch.model.task.ModelCode}) may run; a model that carries code is refused
  *     without it
@@ -33,6 +35,7 @@ public record ModelSpec(
     EngineSettings settings,
     String revision,
     Dtype dtype,
+    MediaLimits media,
     boolean trustModelCode)
     implements Serializable {
 
@@ -40,6 +43,7 @@ public record ModelSpec(
     model = model == null ? "" : model;
     Objects.requireNonNull(settings, "settings");
     dtype = dtype == null ? Dtype.AUTO : dtype;
+    media = media == null ? MediaLimits.defaults() : media;
   }
 
   /** A spec that does not trust the model's code. */
@@ -49,14 +53,15 @@ public record ModelSpec(
       String engine,
       EngineSettings settings,
       String revision,
-      Dtype dtype) {
-    this(model, task, engine, settings, revision, dtype, false);
+      Dtype dtype,
+      MediaLimits media) {
+    this(model, task, engine, settings, revision, dtype, media, false);
   }
 
-  /** A spec with the dtype auto. */
+  /** A spec with the dtype auto and the default media limits. */
   public ModelSpec(
       String model, String task, String engine, EngineSettings settings, String revision) {
-    this(model, task, engine, settings, revision, Dtype.AUTO);
+    this(model, task, engine, settings, revision, Dtype.AUTO, MediaLimits.defaults());
   }
 
   /** A spec at the model's default revision, dtype auto. */
@@ -70,31 +75,35 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision, dtype, trustModelCode);
+    return new ModelSpec(value, task, engine, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision, dtype, trustModelCode);
+    return new ModelSpec(model, value, engine, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision, dtype, trustModelCode);
+    return new ModelSpec(model, task, value, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision, dtype, trustModelCode);
+    return new ModelSpec(model, task, engine, value, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value, dtype, trustModelCode);
+    return new ModelSpec(model, task, engine, settings, value, dtype, media, trustModelCode);
   }
 
   public ModelSpec withDtype(Dtype value) {
-    return new ModelSpec(model, task, engine, settings, revision, value, trustModelCode);
+    return new ModelSpec(model, task, engine, settings, revision, value, media, trustModelCode);
+  }
+
+  public ModelSpec withMedia(MediaLimits value) {
+    return new ModelSpec(model, task, engine, settings, revision, dtype, value, trustModelCode);
   }
 
   public ModelSpec withTrustModelCode(boolean value) {
-    return new ModelSpec(model, task, engine, settings, revision, dtype, value);
+    return new ModelSpec(model, task, engine, settings, revision, dtype, media, value);
   }
 
   /** The weights this spec asks for: its engine (or any), dtype and device. */

@@ -45,7 +45,7 @@ public abstract class ForwardStage<I, O> implements Stage<I, O> {
    * @param outputs one per input, in order
    * @param paddedCost the cost the engine computed over, padding included
    */
-  protected record Batch<O>(List<O> outputs, long paddedCost) {}
+  public record Batch<O>(List<O> outputs, long paddedCost) {}
 
   /**
    * Inputs with different keys never share a batch: images of different shapes, say. All inputs

@@ -36,6 +36,16 @@ public interface Stage<I, O> {
   SizedLimits defaultLimits();
 
   /**
+   * How much cost a caller may gather before running it, with batches of these limits: enough for
+   * full batches, sorted by cost where sorting saves padding. A caller that holds inputs in memory
+   * (a pipeline's sort buffer) runs what it holds once it reaches this. Unbounded by default: text
+   * inputs are small, and the more are sorted together, the less padding.
+   */
+  default long gatherCost(BatchLimits limits) {
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * A runner for the calling thread.
    *
    * @param limits how large one engine call may be

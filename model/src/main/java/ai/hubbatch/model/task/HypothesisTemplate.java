@@ -7,11 +7,16 @@ import ai.hubbatch.model.codec.InvalidRequestException;
  * pipeline passes: {@code {}} and {@code {0}} become the label, {@code {{}} and {@code }}} are
  * literal braces.
  */
-final class HypothesisTemplate {
+public final class HypothesisTemplate {
 
   private HypothesisTemplate() {}
 
-  static String format(String template, String label) {
+  /**
+   * The template with the label in place.
+   *
+   * @throws InvalidRequestException for a template with no place for the label, or stray braces
+   */
+  public static String format(String template, String label) {
     StringBuilder out = new StringBuilder();
     boolean replaced = false;
     for (int i = 0; i < template.length(); i++) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A classifier's labels from {@code config.json}: {@code id2label}, {@code label2id}. */
-final class Labels {
+public final class Labels {
 
   private final JsonNode config;
 
@@ -16,22 +16,22 @@ final class Labels {
     this.config = config;
   }
 
-  static Labels of(ModelFolder folder) {
+  public static Labels of(ModelFolder folder) {
     return new Labels(folder.config());
   }
 
   /** {@code id2label[i]}, or transformers' default name {@code LABEL_i}. */
-  String name(int index) {
+  public String name(int index) {
     return config.path("id2label").path(String.valueOf(index)).asText("LABEL_" + index);
   }
 
   /** {@code num_labels}: the id2label size, when the config has one. */
-  int count(int fallback) {
+  public int count(int fallback) {
     JsonNode names = config.path("id2label");
     return names.isObject() && names.size() > 0 ? names.size() : fallback;
   }
 
-  String problemType() {
+  public String problemType() {
     return config.path("problem_type").asText("");
   }
 
@@ -39,7 +39,7 @@ final class Labels {
    * The id of the first label that starts with "entail" in {@code label2id} order, as the zero-shot
    * pipeline finds it; -1 when there is none.
    */
-  int entailmentId() {
+  public int entailmentId() {
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
     config.path("label2id").fields().forEachRemaining(entries::add);
     for (Map.Entry<String, JsonNode> entry : entries) {
@@ -50,7 +50,7 @@ final class Labels {
     return -1;
   }
 
-  JsonNode config() {
+  public JsonNode config() {
     return config;
   }
 }

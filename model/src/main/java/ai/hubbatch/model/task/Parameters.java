@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * truncation} and {@code padding} (inputs are always truncated at the model's maximum and padded
  * per batch), {@code batch_size} and {@code num_workers} (hubbatch batches across requests itself).
  */
-final class Parameters {
+public final class Parameters {
 
   private static final Set<String> ALWAYS =
       Set.of("truncation", "padding", "batch_size", "num_workers");
@@ -35,7 +35,7 @@ final class Parameters {
    * @param accepted the names the task reads
    * @throws InvalidRequestException naming an unknown parameter and the accepted ones
    */
-  static Parameters of(ObjectNode node, String task, Set<String> accepted) {
+  public static Parameters of(ObjectNode node, String task, Set<String> accepted) {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!accepted.contains(name) && !ALWAYS.contains(name)) {
@@ -48,16 +48,16 @@ final class Parameters {
     return new Parameters(node, task);
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return node.has(name);
   }
 
   /** Present and JSON null: Python's explicit {@code None}. */
-  boolean isNull(String name) {
+  public boolean isNull(String name) {
     return node.has(name) && node.get(name).isNull();
   }
 
-  int integer(String name, int fallback) {
+  public int integer(String name, int fallback) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return fallback;
@@ -69,7 +69,7 @@ final class Parameters {
   }
 
   /** An integer of at least {@code min}. */
-  int atLeast(String name, int fallback, int min) {
+  public int atLeast(String name, int fallback, int min) {
     int value = integer(name, fallback);
     if (value < min) {
       throw new InvalidRequestException(
@@ -78,7 +78,19 @@ final class Parameters {
     return value;
   }
 
-  boolean bool(String name, boolean fallback) {
+  /** A number (an integer or a float). */
+  public double number(String name, double fallback) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isNumber()) {
+      throw invalid(name, "a number", value);
+    }
+    return value.asDouble();
+  }
+
+  public boolean bool(String name, boolean fallback) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return fallback;
@@ -89,7 +101,7 @@ final class Parameters {
     return value.asBoolean();
   }
 
-  String string(String name, String fallback) {
+  public String string(String name, String fallback) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return fallback;
@@ -101,7 +113,7 @@ final class Parameters {
   }
 
   /** A string or a list of strings, as a list; null when absent. */
-  List<String> strings(String name) {
+  public List<String> strings(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
@@ -123,7 +135,37 @@ final class Parameters {
     return values;
   }
 
-  JsonNode raw(String name) {
+  /**
+   * transformers' {@code _parse_labels}: a list of strings, or one string of comma-separated labels
+   * (blanks dropped); null when absent.
+   */
+  public List<String> labels(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    List<String> labels = new ArrayList<>();
+    if (value.isTextual()) {
+      for (String label : value.asText().split(",")) {
+        if (!label.strip().isEmpty()) {
+          labels.add(label.strip());
+        }
+      }
+      return labels;
+    }
+    if (!value.isArray()) {
+      throw invalid(name, "a list of labels or a comma-separated string", value);
+    }
+    for (JsonNode label : value) {
+      if (!label.isTextual()) {
+        throw invalid(name, "a list of strings", value);
+      }
+      labels.add(label.asText());
+    }
+    return labels;
+  }
+
+  public JsonNode raw(String name) {
     return node.get(name);
   }
 

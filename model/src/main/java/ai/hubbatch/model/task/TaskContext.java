@@ -1,5 +1,6 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.codec.MediaLimits;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -10,10 +11,17 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * What a {@link TaskFactory} may load a model with: the model's folder, how the user wants it run,
- * and a place to keep what it loads (tokenizers, networks) until the model is closed.
+ * What a {@link TaskFactory} may load a model with: the model's folder, how the user wants it run
+ * (engine, device, media limits), and a place to keep what it loads (tokenizers, networks) until
+ * the model is closed.
  */
 public interface TaskContext {
+
+  /**
+   * The task as named for this model, canonical ({@code translation_en_to_fr} for the translation
+   * task's factory, which serves every language pair).
+   */
+  String task();
 
   /** The model's files. */
   ModelFolder folder();
@@ -45,6 +53,11 @@ public interface TaskContext {
    * @throws IOException if the folder has no usable tokenizer
    */
   TextTokenizer tokenizer(int maxLength) throws IOException;
+
+  /** What media inputs may be: the image pixel limit. */
+  default MediaLimits mediaLimits() {
+    return MediaLimits.defaults();
+  }
 
   /** Keeps a resource until the model is closed, then closes it; returns it. */
   <T extends AutoCloseable> T keep(T resource);

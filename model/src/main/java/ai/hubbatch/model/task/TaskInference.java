@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,11 @@ public final class TaskInference {
     SUFFIXES.put("T5WithLMHeadModel", "text2text-generation");
   }
 
+  private static final String TEXT2TEXT = "text2text-generation";
+
+  /** Tags that say what an encoder-decoder's text2text head does. */
+  private static final Set<String> SEQ2SEQ_TAGS = Set.of("summarization", "translation");
+
   /** A bare encoder (BertModel, XLMRobertaModel): its output is the features themselves. */
   private static final String BARE_ENCODER = "Model";
 
@@ -80,7 +86,9 @@ public final class TaskInference {
   /**
    * The task for a folder: sentence-transformers files first, then the first architecture's head
    * (as the Inference Toolkit reads it, so toolkit users get the same task), then the Hub's {@code
-   * pipeline_tag} when the caller has one, then a bare encoder's feature extraction.
+   * pipeline_tag} when the caller has one, then a bare encoder's feature extraction. An
+   * encoder-decoder's head says only text2text-generation; a {@code summarization} or {@code
+   * translation} tag says which of the two it was trained for, and names its answers' key.
    *
    * @throws IllegalArgumentException naming the understood architectures and HF_TASK otherwise
    */
@@ -93,7 +101,7 @@ public final class TaskInference {
     if (!architecture.isEmpty()) {
       for (Map.Entry<String, String> entry : SUFFIXES.entrySet()) {
         if (architecture.endsWith(entry.getKey())) {
-          return entry.getValue();
+          return refined(entry.getValue(), pipelineTag);
         }
       }
     }
@@ -116,6 +124,16 @@ public final class TaskInference {
             + BARE_ENCODER
             + " and from sentence-transformers' modules.json. Set HF_TASK (or --task) to "
             + "define the task.");
+  }
+
+  private static String refined(String task, Optional<String> pipelineTag) {
+    if (task.equals(TEXT2TEXT) && pipelineTag.isPresent()) {
+      String tag = canonical(pipelineTag.get());
+      if (SEQ2SEQ_TAGS.contains(family(tag))) {
+        return tag;
+      }
+    }
+    return task;
   }
 
   /**

@@ -53,7 +53,7 @@ final class ZeroShotClassificationTask extends EncoderTask<ZeroShotClassificatio
   @Override
   public Prepared<TokenizedText, State> prepare(InferenceRequest request) {
     Parameters parameters = Parameters.of(request.parameters(), NAME, PARAMETERS);
-    List<String> candidates = candidateLabels(parameters.raw("candidate_labels"));
+    List<String> candidates = candidateLabels(parameters);
     String template = parameters.string("hypothesis_template", "This example is {}.");
     TextInputs inputs = TextInputs.parse(request.inputs(), NAME);
     if (candidates.isEmpty() || inputs.texts().isEmpty()) {
@@ -83,30 +83,16 @@ final class ZeroShotClassificationTask extends EncoderTask<ZeroShotClassificatio
     }
   }
 
-  /** {@code _parse_labels}: a list, or a comma-separated string with blanks dropped. */
-  private static List<String> candidateLabels(JsonNode value) {
-    List<String> labels = new ArrayList<>();
-    if (value != null && value.isTextual()) {
-      for (String label : value.asText().split(",")) {
-        if (!label.strip().isEmpty()) {
-          labels.add(label.strip());
-        }
-      }
-      return labels;
+  /** The labels as {@code _parse_labels} reads them; required. */
+  private static List<String> candidateLabels(Parameters parameters) {
+    List<String> labels = parameters.labels("candidate_labels");
+    if (labels == null) {
+      throw new InvalidRequestException(
+          NAME
+              + " needs \"candidate_labels\" in \"parameters\": "
+              + "a list of labels or a comma-separated string");
     }
-    if (value != null && value.isArray()) {
-      for (JsonNode label : value) {
-        if (!label.isTextual()) {
-          throw new InvalidRequestException(NAME + ": \"candidate_labels\" must be strings");
-        }
-        labels.add(label.asText());
-      }
-      return labels;
-    }
-    throw new InvalidRequestException(
-        NAME
-            + " needs \"candidate_labels\" in \"parameters\": "
-            + "a list of labels or a comma-separated string");
+    return labels;
   }
 
   @Override

@@ -87,6 +87,20 @@ class EngineKindTest {
   }
 
   @Test
+  void aDualEncodersTowersWhereThereIsNoWholeGraph() {
+    assertEquals(
+        List.of("onnx/vision_model.onnx", "onnx/text_model.onnx"),
+        ORT.weightFiles(
+            List.of("onnx/text_model.onnx", "onnx/vision_model.onnx", "preprocessor_config.json")));
+    assertEquals(
+        List.of("onnx/model.onnx"),
+        ORT.weightFiles(
+            List.of("onnx/model.onnx", "onnx/text_model.onnx", "onnx/vision_model.onnx")),
+        "CLIP's whole graph first, as transformers.js repositories have all three");
+    assertEquals(List.of(), ORT.weightFiles(List.of("onnx/text_model.onnx")));
+  }
+
+  @Test
   void torchScriptButNotTrainingCheckpoints() {
     EngineKind pt = EngineKind.PYTORCH;
     assertEquals(List.of("model.pt"), pt.weightFiles(List.of("a.pt", "model.pt")));

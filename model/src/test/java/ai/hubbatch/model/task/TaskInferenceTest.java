@@ -26,12 +26,18 @@ class TaskInferenceTest {
     "RobertaForTokenClassification, token-classification",
     "BertForMaskedLM, fill-mask",
     "GPT2LMHeadModel, text-generation",
+    "LlamaForCausalLM, text-generation",
+    "BartForConditionalGeneration, text2text-generation",
     "T5ForConditionalGeneration, text2text-generation",
     "MarianMTModel, text2text-generation",
     "WhisperForConditionalGeneration, automatic-speech-recognition",
     "Wav2Vec2ForCTC, automatic-speech-recognition",
     "ViTForImageClassification, image-classification",
+    "ConvNextForImageClassification, image-classification",
+    "BeitForImageClassification, image-classification",
+    "DeiTForImageClassificationWithTeacher, image-classification",
     "DetrForObjectDetection, object-detection",
+    "YolosForObjectDetection, object-detection",
     "SegformerForSemanticSegmentation, image-segmentation",
     "ASTForAudioClassification, audio-classification",
     "CLIPModel, zero-shot-image-classification",
@@ -72,9 +78,16 @@ class TaskInferenceTest {
     "XLMRobertaModel, text-classification, text-classification",
     "BertForMaskedLM, zero-shot-classification, fill-mask",
     "BertModel, sentence-similarity, sentence-embeddings",
+    "Dinov2Model, image-classification, image-classification",
+    "SomeVisionModel, zero-shot-image-classification, zero-shot-image-classification",
+    "BartForConditionalGeneration, summarization, summarization",
+    "MarianMTModel, translation, translation",
+    "T5ForConditionalGeneration, translation_en_to_de, translation_en_to_de",
+    "T5ForConditionalGeneration, text-generation, text2text-generation",
+    "LlamaForCausalLM, summarization, text-generation",
   })
-  void thePipelineTagDecidesWhereOnlyABareEncoderWould(String architecture, String tag, String task)
-      throws Exception {
+  void thePipelineTagDecidesWhereOnlyABareEncoderOrAText2TextHeadWould(
+      String architecture, String tag, String task) throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"" + architecture + "\"]}");
     assertEquals(task, TaskInference.infer(ModelFolder.open(dir), Optional.of(tag)));
   }

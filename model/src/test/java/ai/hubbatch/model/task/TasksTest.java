@@ -16,7 +16,8 @@ class TasksTest {
     IllegalArgumentException unknown =
         assertThrows(IllegalArgumentException.class, () -> Tasks.factory("no-such-task"));
     assertTrue(
-        unknown.getMessage().contains("fill-mask, question-answering"), unknown.getMessage());
+        unknown.getMessage().contains("fill-mask, image-classification, image-segmentation"),
+        "text and vision tasks, listed in order: " + unknown.getMessage());
   }
 
   @Test

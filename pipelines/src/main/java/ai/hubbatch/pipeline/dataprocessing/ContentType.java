@@ -1,117 +1,65 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
+import ai.hubbatch.model.codec.MediaType;
 import ai.hubbatch.model.config.ConfigurationException;
 import java.io.Serializable;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A job's {@code ContentType} or {@code Accept}: the MIME type as given, and the record format it
- * names. Parameters such as {@code ; charset=utf-8} and letter case are accepted (the toolkit
+ * names, read with the one media-type table and parser that {@code serve} uses too ({@link
+ * MediaType}): parameters such as {@code ; charset=utf-8} and letter case are accepted (the toolkit
  * refuses them); the image and audio types are the toolkit's.
  *
  * @param mime the type without parameters, lower case
  * @param format what records of this type are
  */
-public record ContentType(String mime, Format format) implements Serializable {
+public record ContentType(String mime, MediaType.Format format) implements Serializable {
 
-  /** What a record of a content type is. */
-  public enum Format {
-    JSON,
-    JSON_LINES,
-    CSV,
-    IMAGE,
-    AUDIO
-  }
-
-  public static final ContentType JSON = new ContentType("application/json", Format.JSON);
-
-  private static final List<String> IMAGES =
-      List.of(
-          "image/jpeg",
-          "image/png",
-          "image/tiff",
-          "image/bmp",
-          "image/gif",
-          "image/webp",
-          "image/x-image");
-  private static final List<String> AUDIO =
-      List.of(
-          "audio/x-flac",
-          "audio/flac",
-          "audio/mpeg",
-          "audio/wave",
-          "audio/wav",
-          "audio/ogg",
-          "audio/x-audio");
+  public static final ContentType JSON = of(MediaType.JSON);
 
   /**
    * Parses a {@code ContentType}.
    *
-   * @throws IllegalArgumentException listing the types hubbatch reads
+   * @throws ConfigurationException listing the types hubbatch reads
    */
   public static ContentType parse(String value) {
-    String mime = value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    switch (mime) {
-      case "application/json":
-        return JSON;
-      case "application/jsonlines":
-      case "application/x-jsonlines":
-      case "application/jsonl":
-        return new ContentType(mime, Format.JSON_LINES);
-      case "text/csv":
-        return new ContentType(mime, Format.CSV);
-      default:
-        if (IMAGES.contains(mime)) {
-          return new ContentType(mime, Format.IMAGE);
-        }
-        if (AUDIO.contains(mime)) {
-          return new ContentType(mime, Format.AUDIO);
-        }
-        throw new ConfigurationException(
-            "Content type '"
-                + value
-                + "' is not supported: use "
-                + "application/json, application/jsonlines, text/csv, "
-                + String.join(", ", IMAGES)
-                + " or "
-                + String.join(", ", AUDIO));
+    try {
+      return of(MediaType.contentType(value));
+    } catch (IllegalArgumentException e) {
+      throw configuration(e);
     }
   }
 
   /**
    * Parses an {@code Accept}: JSON (also for {@code *}{@code /*}), JSON Lines or CSV.
    *
-   * @throws IllegalArgumentException for any other type
+   * @throws ConfigurationException for any other type
    */
   public static ContentType parseAccept(String value) {
-    if (value.trim().equals("*/*")) {
-      return JSON;
-    }
-    ContentType type;
     try {
-      type = parse(value);
+      return of(MediaType.accept(value));
     } catch (IllegalArgumentException e) {
-      type = null;
+      throw configuration(e);
     }
-    if (type == null || type.binary()) {
-      throw new ConfigurationException(
-          "Accept '"
-              + value
-              + "' is not supported: use "
-              + "application/json, application/jsonlines or text/csv");
-    }
-    return type;
+  }
+
+  /** A job's type is its configuration: the media-type table's refusal says so, with its text. */
+  private static ConfigurationException configuration(IllegalArgumentException e) {
+    return new ConfigurationException(e.getMessage(), e);
+  }
+
+  private static ContentType of(MediaType type) {
+    return new ContentType(type.type(), type.format().orElseThrow());
   }
 
   /** Whether records are bytes (images, audio) rather than text. */
   public boolean binary() {
-    return format == Format.IMAGE || format == Format.AUDIO;
+    return format.binary();
   }
 
   /** Whether records are JSON values (JSON or JSON Lines). */
   public boolean json() {
-    return format == Format.JSON || format == Format.JSON_LINES;
+    return format == MediaType.Format.JSON || format == MediaType.Format.JSON_LINES;
   }
 
   @Override

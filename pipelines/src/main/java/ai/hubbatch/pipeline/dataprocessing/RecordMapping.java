@@ -5,6 +5,7 @@ import ai.hubbatch.io.SplitType;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.codec.MediaType;
 import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,11 +26,13 @@ import java.util.TreeMap;
  * record ({@code JoinSource Input}) and cut by the {@code OutputFilter}.
  *
  * <p>Decoding: JSON and JSON Lines records are JSON values ({@code {"inputs": ..}} or the inputs
- * themselves). A CSV record is a row; with a header line naming an {@code inputs}, {@code question}
- * or {@code context} column, the request is {@code {"inputs": row.inputs}} or {@code {"inputs":
- * {column: value, ..}}} as the toolkit builds it; without one, the row (after the input filter)
- * must be one column, which is the inputs. A whole CSV object (split type None) needs the header
- * and gives {@code {"inputs": [..]}}, one element per row.
+ * themselves). An image or audio record is its bytes as the inputs ({@link
+ * InferenceRequest#media}), as {@code serve} takes the same body. A CSV record is a row; with a
+ * header line naming an {@code inputs}, {@code question} or {@code context} column, the request is
+ * {@code {"inputs": row.inputs}} or {@code {"inputs": {column: value, ..}}} as the toolkit builds
+ * it; without one, the row (after the input filter) must be one column, which is the inputs. A
+ * whole CSV object (split type None) needs the header and gives {@code {"inputs": [..]}}, one
+ * element per row.
  *
  * <p>Encoding: JSON as the toolkit writes it; CSV as one row of the response's scalars, depth first
  * (no header per record, unlike the toolkit, so rows can be joined and concatenated). Joined JSON
@@ -49,12 +52,10 @@ public final class RecordMapping implements Serializable {
   private final JsonPath inputFilter;
   private final JsonPath outputFilter;
   private final boolean join;
-  private final String task;
 
   /**
    * Checks the combination as SageMaker would, before any record is read.
    *
-   * @param task the task name, for the error of records it cannot take
    * @throws IllegalArgumentException for a combination that cannot work, saying why
    */
   public RecordMapping(
@@ -63,15 +64,13 @@ public final class RecordMapping implements Serializable {
       SplitType split,
       JsonPath inputFilter,
       JsonPath outputFilter,
-      JoinSource join,
-      String task) {
+      JoinSource join) {
     this.contentType = contentType;
     this.accept = accept;
     this.split = split;
     this.inputFilter = inputFilter;
     this.outputFilter = outputFilter;
     this.join = join == JoinSource.INPUT;
-    this.task = task;
     boolean processing = this.join || !inputFilter.isRoot() || !outputFilter.isRoot();
     if (processing && contentType.binary()) {
       throw new ConfigurationException(
@@ -89,10 +88,10 @@ public final class RecordMapping implements Serializable {
               + ", not "
               + accept);
     }
-    if (contentType.format() == ContentType.Format.CSV && processing && split != SplitType.LINE) {
+    if (contentType.format() == MediaType.Format.CSV && processing && split != SplitType.LINE) {
       throw new ConfigurationException("Data processing of text/csv needs SplitType Line");
     }
-    if (contentType.format() == ContentType.Format.JSON_LINES && split == SplitType.NONE) {
+    if (contentType.format() == MediaType.Format.JSON_LINES && split == SplitType.NONE) {
       throw new ConfigurationException(
           contentType
               + " with SplitType None would make the "
@@ -113,7 +112,7 @@ public final class RecordMapping implements Serializable {
 
   /** Whether line-split objects may start with a header line (CSV). */
   public boolean csvLines() {
-    return contentType.format() == ContentType.Format.CSV && split == SplitType.LINE;
+    return contentType.format() == MediaType.Format.CSV && split == SplitType.LINE;
   }
 
   /** The toolkit's test for a CSV header: a column named inputs, question or context. */
@@ -137,13 +136,9 @@ public final class RecordMapping implements Serializable {
    */
   public InferenceRequest request(SourceRecord record) {
     if (record.binary()) {
-      throw new InvalidRequestException(
-          "hubbatch has no task for "
-              + contentType
-              + " records "
-              + "yet: the job's task "
-              + task
-              + " takes text");
+      // A media record is the toolkit's {"inputs": <the decoded body>}: the task decodes the
+      // bytes, as it decodes base64 sent in JSON and the same body sent to serve.
+      return InferenceRequest.media(record.data());
     }
     switch (contentType.format()) {
       case CSV:
@@ -211,7 +206,7 @@ public final class RecordMapping implements Serializable {
    * @throws InvalidRequestException if the output filter does not fit the joined record
    */
   public String output(SourceRecord record, JsonNode response) {
-    boolean csv = accept.format() == ContentType.Format.CSV;
+    boolean csv = accept.format() == MediaType.Format.CSV;
     JsonNode value = response;
     if (join) {
       value = csv ? joinRow(record, response) : joinJson(parseJson(record.text()), response);

@@ -1,5 +1,6 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,8 +29,7 @@ class RecordMappingTest {
         split,
         JsonPath.parse(inputFilter, "InputFilter"),
         JsonPath.parse(outputFilter, "OutputFilter"),
-        join,
-        "text-classification");
+        join);
   }
 
   private static JsonNode json(String text) throws Exception {
@@ -140,7 +140,7 @@ class RecordMappingTest {
   }
 
   @Test
-  void refusesCombinationsThatCannotWorkAndRecordsNoTaskTakes() {
+  void refusesCombinationsThatCannotWorkAndMakesMediaRecordsMediaRequests() throws Exception {
     assertThrows(
         IllegalArgumentException.class,
         () -> mapping("text/csv", "application/json", SplitType.LINE, "$", JoinSource.INPUT, "$"));
@@ -166,13 +166,11 @@ class RecordMappingTest {
 
     RecordMapping images =
         mapping("image/jpeg", "application/json", SplitType.NONE, "$", JoinSource.NONE, "$");
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () -> images.request(SourceRecord.binary(0, 1, 0, new byte[] {1, 2})));
-    assertEquals(
-        "hubbatch has no task for image/jpeg records yet: the job's task "
-            + "text-classification takes text",
-        e.getMessage());
+    // A media record is the request serve makes of the same body: its bytes as the inputs.
+    InferenceRequest media = images.request(SourceRecord.binary(0, 1, 0, new byte[] {1, 2}));
+    assertArrayEquals(new byte[] {1, 2}, media.inputs().binaryValue());
+    assertEquals(0, media.parameters().size());
+    assertThrows(IllegalArgumentException.class, () -> ContentType.parse("image/jpg"));
+    assertThrows(IllegalArgumentException.class, () -> ContentType.parse("audio/wav"));
   }
 }

@@ -1,0 +1,85 @@
+package ai.hubbatch.model.decode;
+
+import ai.hubbatch.model.engine.HostTensor;
+import ai.hubbatch.model.generate.GenerationConfig;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One prompt to generate from, as a task prepares it: what the decoder starts from, what the
+ * encoder reads (encoder-decoder models only), and how to generate.
+ *
+ * @param prompt the tokens the decoder continues: a decoder-only model's prompt (already fitted to
+ *     the context), an encoder-decoder's decoder start tokens
+ * @param encoderInputs the encoder's inputs by name, each with a batch dimension of 1 ({@code
+ *     input_ids} and {@code attention_mask} for text, {@code input_features} for speech); empty for
+ *     a decoder-only model
+ * @param config the generation's parameters, validated
+ * @param seed the seed sampling draws from (the request's, or one drawn when it gave none), so a
+ *     retried prompt draws the same tokens
+ * @param notice what to report about the prompt (it was truncated), or null
+ */
+public record GenerationInput(
+    int[] prompt,
+    Map<String, HostTensor> encoderInputs,
+    GenerationConfig config,
+    long seed,
+    String notice) {
+
+  public GenerationInput {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("A generation needs at least one token to start from");
+    }
+    prompt = prompt.clone();
+    encoderInputs = Map.copyOf(encoderInputs);
+    Objects.requireNonNull(config, "config");
+  }
+
+  /** A decoder-only model's prompt. */
+  public static GenerationInput decoderOnly(
+      int[] prompt, GenerationConfig config, long seed, String notice) {
+    return new GenerationInput(prompt, Map.of(), config, seed, notice);
+  }
+
+  @Override
+  public int[] prompt() {
+    return prompt.clone();
+  }
+
+  int promptLength() {
+    return prompt.length;
+  }
+
+  /** How many rows of a batch it takes: its beams, or the sequences it samples. */
+  public int rows() {
+    if (config.numBeams() > 1) {
+      return config.numBeams();
+    }
+    return config.doSample() ? config.numReturnSequences() : 1;
+  }
+
+  /** The encoder's input length (its inputs' second dimension), 0 without an encoder. */
+  public int encoderLength() {
+    return encoderInputs.values().stream()
+        .mapToInt(t -> t.shape().length > 1 ? (int) t.shape()[1] : 0)
+        .max()
+        .orElse(0);
+  }
+
+  /**
+   * The cache positions it may hold per row at most: the decoder's longest sequence and, for an
+   * encoder-decoder, the encoder positions its cross-attention keeps.
+   */
+  public long reservation() {
+    return (long) config.maxLength(prompt.length) + encoderLength();
+  }
+
+  @Override
+  public String toString() {
+    return "GenerationInput[prompt of "
+        + prompt.length
+        + " tokens, encoder "
+        + encoderInputs.keySet()
+        + "]";
+  }
+}
