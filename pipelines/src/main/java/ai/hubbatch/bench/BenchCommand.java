@@ -1,6 +1,7 @@
 package ai.hubbatch.bench;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.Weights;
@@ -260,7 +261,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Run> onnx =
         runs.stream().filter(r -> r.weights().engine() == EngineKind.ONNX_RUNTIME).toList();
     if (onnx.isEmpty()) {
-      throw new IllegalArgumentException("--transformers-js compares ONNX weights; none ran");
+      throw new ConfigurationException("--transformers-js compares ONNX weights; none ran");
     }
     System.err.println("hubbatch bench: timing transformers.js ...");
     return TransformersJs.run(

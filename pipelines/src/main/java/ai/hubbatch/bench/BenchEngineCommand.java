@@ -6,6 +6,7 @@ import ai.hubbatch.io.s3.S3Connection;
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.decode.GenerationStage;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.Weights;
@@ -300,7 +301,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
       return lines
           .filter(line -> !line.isBlank())
           .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(input + " has no records"));
+          .orElseThrow(() -> new ConfigurationException(input + " has no records"));
     }
   }
 

@@ -1,6 +1,7 @@
 package ai.hubbatch.bench;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,7 +69,7 @@ final class TransformersJs {
       throws IOException, InterruptedException {
     Path script = Path.of(SCRIPT);
     if (!Files.isRegularFile(script)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "--transformers-js runs " + SCRIPT + ": run the bench from the repository's root");
     }
     List<String> command = new ArrayList<>();

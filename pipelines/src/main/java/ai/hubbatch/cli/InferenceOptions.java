@@ -1,6 +1,7 @@
 package ai.hubbatch.cli;
 
 import ai.hubbatch.model.codec.MediaLimits;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -8,6 +9,7 @@ import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,6 +62,14 @@ public final class InferenceOptions {
   String dtype;
 
   @Option(
+      names = "--trust-model-code",
+      description =
+          "Run the model's own code: the jars in its code/ folder, which provide or wrap tasks"
+              + " (also env HF_TRUST_REMOTE_CODE=true). A model that carries code is refused"
+              + " without it.")
+  boolean trustModelCode;
+
+  @Option(
       names = "--max-image-pixels",
       defaultValue = "${sys:HUBBATCH_MAX_IMAGE_PIXELS:-${env:HUBBATCH_MAX_IMAGE_PIXELS}}",
       description =
@@ -83,6 +93,30 @@ public final class InferenceOptions {
   /** The task as given or from {@code HF_TASK}, or null to infer it. */
   public String task() {
     return blankToNull(task);
+  }
+
+  /**
+   * Whether the model's code may run: {@code --trust-model-code}, or {@code HF_TRUST_REMOTE_CODE}
+   * set to {@code true} (or {@code 1}).
+   *
+   * @throws IllegalArgumentException for an {@code HF_TRUST_REMOTE_CODE} that is not a boolean
+   */
+  public boolean trustModelCode() {
+    if (trustModelCode) {
+      return true;
+    }
+    String name = "HF_TRUST_REMOTE_CODE";
+    String value = System.getProperty(name, System.getenv(name));
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default ->
+          throw new ConfigurationException(
+              name + "=" + value + " is not a boolean: set it to true or false");
+    };
   }
 
   /**
@@ -143,7 +177,8 @@ public final class InferenceOptions {
    * What to load for a model named {@code chosen}, the engine left to its files when auto and the
    * dtype resolved when the model loads.
    *
-   * @throws IllegalArgumentException for an unknown engine, dtype or device
+   * @throws IllegalArgumentException for an unknown engine, dtype or device, or an {@code
+   *     HF_TRUST_REMOTE_CODE} that is not a boolean
    */
   public ModelSpec spec(String chosen) {
     return new ModelSpec(
@@ -153,7 +188,8 @@ public final class InferenceOptions {
         engineSettings(),
         revision(),
         dtype(),
-        mediaLimits());
+        mediaLimits(),
+        trustModelCode());
   }
 
   private static String blankToNull(String value) {

@@ -2,6 +2,7 @@ package ai.hubbatch.cli;
 
 import ai.hubbatch.bench.BenchCommand;
 import ai.hubbatch.bench.BenchEngineCommand;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.serve.ServeBenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -55,14 +56,19 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** Configuration mistakes get their message; anything else is a failed job. */
+  /**
+   * Configuration mistakes ({@link ConfigurationException} anywhere in the causes: on a worker, the
+   * runner wraps it) get their message and exit 2; anything else is a failed job.
+   */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
     Throwable cause = e;
-    while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+    while (cause.getCause() != null
+        && cause.getCause() != cause
+        && !(cause instanceof ConfigurationException)) {
       cause = cause.getCause();
     }
-    if (cause instanceof IllegalArgumentException) {
+    if (cause instanceof ConfigurationException) {
       err.println("hubbatch: " + cause.getMessage());
       return USAGE;
     }

@@ -10,14 +10,15 @@ import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
 import ai.hubbatch.io.StorageErrors;
 import ai.hubbatch.io.s3.S3Connection;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Weights;
 import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
+import ai.hubbatch.model.task.ModelCode;
 import ai.hubbatch.model.task.TaskInference;
-import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.BatchStrategy;
 import ai.hubbatch.pipeline.InferenceJob;
 import ai.hubbatch.pipeline.JobOptions;
@@ -208,25 +209,39 @@ class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     beamArgs.add(0, Runner.parse(runner).beamOption());
     if (inputs == null || inputs.isEmpty() || output == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Missing "
               + (output == null && inputs != null ? "--output" : "--input")
               + ": say what to read and where to write");
     }
     PipelineOptions options = beamOptions();
     boolean s3 = touchesS3();
-    if (S3Connection.configure(options, Optional.ofNullable(s3Endpoint), System.getenv()).isEmpty()
-        && !s3) {
+    boolean endpointGiven =
+        IoChecks.given(
+                () ->
+                    S3Connection.configure(
+                        options, Optional.ofNullable(s3Endpoint), System.getenv()))
+            .isPresent();
+    if (!endpointGiven && !s3) {
       S3Connection.skipRegionLookup(options, beamArgs);
     }
-    S3Connection.encryption(options, Optional.ofNullable(s3Sse), Optional.ofNullable(kmsKeyId()));
+    IoChecks.given(
+        () -> {
+          S3Connection.encryption(
+              options, Optional.ofNullable(s3Sse), Optional.ofNullable(kmsKeyId()));
+          return null;
+        });
     FileSystems.setDefaultPipelineOptions(options);
     // Everything that can be checked before the model loads is, so a mistake costs seconds.
     if (s3) {
-      S3Connection.checkCredentials(options);
+      IoChecks.given(
+          () -> {
+            S3Connection.checkCredentials(options);
+            return null;
+          });
     }
-    OutputFolder folder = OutputFolder.at(output);
-    try (JobLock lock = claim(folder)) {
+    OutputFolder folder = IoChecks.given(() -> OutputFolder.at(output));
+    try (JobLock lock = IoChecks.given(() -> claim(folder))) {
       InferenceJob job = job();
       PrintStream err = System.err;
       err.printf(
@@ -301,32 +316,37 @@ class RunCommand implements Callable<Integer> {
 
   /** Resolves everything before the pipeline exists, so mistakes fail in seconds. */
   InferenceJob job() throws Exception {
-    List<InputFile> files;
-    try {
-      files = listInputs();
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
-        throw e;
-      }
-      throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
-    }
+    List<InputFile> files = IoChecks.given(this::listInputsExplained);
     WeightsRequest requested = inference.weights();
     try {
       located =
           ModelLocator.fromEnvironment().locate(inference.model(), inference.revision(), requested);
     } catch (IOException | UncheckedIOException e) {
-      throw StorageErrors.explain(
-          "Cannot fetch the model "
-              + (inference.model() == null ? "(the default)" : inference.model())
-              + " (check the name, the network, or HF_HUB_OFFLINE=1 with a filled cache)",
-          e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e);
+      throw IoChecks.configuration(
+          StorageErrors.explain(
+              "Cannot fetch the model "
+                  + (inference.model() == null ? "(the default)" : inference.model())
+                  + " (check the name, the network, or HF_HUB_OFFLINE=1 with a filled cache)",
+              e instanceof UncheckedIOException unchecked
+                  ? unchecked.getCause()
+                  : (IOException) e));
     }
     ModelFolder folder = located.folder();
+    boolean trusted = inference.trustModelCode();
+    // Before any of its classes loads: a model with code the user did not allow stops here.
+    ModelCode.inspect(folder, trusted);
     String resolvedTask =
         inference.task() != null
             ? TaskInference.canonical(inference.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
-    Tasks.factory(resolvedTask);
+    try (ModelCode code = ModelCode.load(folder, trusted)) {
+      code.factory(resolvedTask); // the jars' providers and the task, checked before any worker
+      if (!code.tasks().isEmpty()) {
+        System.err.printf(
+            "hubbatch: the model's code provides %s (trusted)%n",
+            String.join(", ", code.tasks().keySet()));
+      }
+    }
     weights = requested.choose(folder);
     // Workers locate the model themselves: the resolved commit (or archive digest) pins it, and
     // the resolved engine and dtype pick the same weights file on every worker.
@@ -338,17 +358,29 @@ class RunCommand implements Callable<Integer> {
             requested.settings(),
             located.revision(),
             weights.dtype(),
-            inference.mediaLimits());
+            inference.mediaLimits(),
+            trusted);
     String out = output.endsWith("/") ? output : output + "/";
     return new InferenceJob(
         files,
         out,
-        OutputFormat.parse(format),
+        IoChecks.given(() -> OutputFormat.parse(format)),
         spec,
         inference.sizing(),
         sortBuffer,
         maxRecordBytes,
-        settings());
+        IoChecks.given(this::settings));
+  }
+
+  private List<InputFile> listInputsExplained() throws Exception {
+    try {
+      return listInputs();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException || !StorageErrors.concerns(e)) {
+        throw e;
+      }
+      throw StorageErrors.explain("Cannot list the input " + String.join(", ", inputs), e);
+    }
   }
 
   private List<InputFile> listInputs() throws Exception {
@@ -357,11 +389,11 @@ class RunCommand implements Callable<Integer> {
       return InputFiles.expand(inputs);
     }
     if (!dataType.equalsIgnoreCase("ManifestFile")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Unknown --s3-data-type '" + s3DataType + "': use S3Prefix or ManifestFile");
     }
     if (inputs.size() != 1) {
-      throw new IllegalArgumentException("--s3-data-type ManifestFile takes one manifest");
+      throw new ConfigurationException("--s3-data-type ManifestFile takes one manifest");
     }
     return InputFiles.fromManifest(inputs.get(0));
   }
@@ -382,7 +414,7 @@ class RunCommand implements Callable<Integer> {
                 ? Compression.GZIP
                 : stated.equalsIgnoreCase("None") ? Compression.AUTO : null;
     if (compressionType == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Unknown --compression '" + compression + "': use None or Gzip");
     }
     ContentType records = contentType == null ? d.contentType() : ContentType.parse(contentType);

@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -38,7 +39,7 @@ enum Runner {
         return runner;
       }
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "Unknown --runner '"
             + name
             + "': use "
@@ -54,7 +55,7 @@ enum Runner {
     try {
       Class.forName(className, false, Runner.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           String.format(
               Locale.ROOT,
               "%s is not in this jar: run it with ./hubbatch, which builds %s/target/%s.jar on "

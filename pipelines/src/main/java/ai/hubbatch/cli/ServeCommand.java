@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.inference.LoadedModel;
 import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.source.DefaultModel;
@@ -171,7 +172,7 @@ final class ServeCommand implements Callable<Integer> {
   /** The environment's settings with the options given on top. */
   ServeSettings settings(Map<String, String> env) {
     if (!dynamicBatching.matches("(?i)auto|true|false")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "--dynamic-batching is auto, true or false, got '" + dynamicBatching + "'");
     }
     ServeSettings settings =

@@ -1,5 +1,6 @@
 package ai.hubbatch.cli;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.pipeline.TransformJobFile;
 import ai.hubbatch.pipeline.TransformSettings;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class TransformCommand extends RunCommand {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(job)) {
-      throw new IllegalArgumentException("Job file not found: " + job);
+      throw new ConfigurationException("Job file not found: " + job);
     }
     file = TransformJobFile.parse(Files.readString(job));
     file.ignored().forEach(line -> System.err.println("hubbatch: ignoring " + line));

@@ -1,5 +1,7 @@
 package ai.hubbatch.pipeline;
 
+import ai.hubbatch.model.config.ConfigurationException;
+
 /**
  * SageMaker's {@code BatchStrategy}: how many records a container request would carry. hubbatch
  * calls no container, so it only decides payload framing in SageMaker; here records of a file are
@@ -18,7 +20,7 @@ public enum BatchStrategy {
         return value;
       }
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "Unknown BatchStrategy '" + name + "': use SingleRecord or MultiRecord");
   }
 }

@@ -1,5 +1,6 @@
 package ai.hubbatch.pipeline;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.RemoteFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -25,9 +26,9 @@ public final class BeamRemoteFiles implements RemoteFiles {
     try {
       file = FileSystems.matchSingleFileSpec(uri);
     } catch (FileNotFoundException e) {
-      throw new IllegalArgumentException("Model archive not found: " + uri);
+      throw new ConfigurationException("Model archive not found: " + uri);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "No file system reads "
               + uri
               + " ("

@@ -2,6 +2,7 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
 import java.io.Serializable;
@@ -39,7 +40,7 @@ public record InferenceJob(
   public InferenceJob {
     inputs = List.copyOf(inputs);
     if (sortBuffer < 1) {
-      throw new IllegalArgumentException("The sort buffer must hold at least one record");
+      throw new ConfigurationException("The sort buffer must hold at least one record");
     }
     transform.mapping(); // fails now, not on the workers
   }

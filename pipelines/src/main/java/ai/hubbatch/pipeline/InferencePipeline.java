@@ -1,15 +1,19 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
+import ai.hubbatch.io.OutputFormat;
 import ai.hubbatch.io.ParquetColumn;
 import ai.hubbatch.io.RecordsIO;
 import ai.hubbatch.io.ResultRecord;
 import ai.hubbatch.io.ResultsIO;
 import ai.hubbatch.io.SplitType;
+import ai.hubbatch.model.inference.LoadedModel;
+import ai.hubbatch.model.inference.ModelSpec;
 import ai.hubbatch.model.task.OutputColumn;
-import ai.hubbatch.model.task.Tasks;
 import ai.hubbatch.pipeline.dataprocessing.RecordMapping;
 import ai.hubbatch.stats.JobStatsFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -46,7 +50,7 @@ public final class InferencePipeline {
         .to(job.output())
         .withInputs(job.inputs())
         .withFormat(job.format())
-        .withParquetColumns(columns(job.model().task()))
+        .withParquetColumns(job.format() == OutputFormat.PARQUET ? columns(job.model()) : List.of())
         .withAssembleWith(transform.assembleWith())
         .withAllOrNothing(transform.allOrNothing())
         .withJobDigest(job.digest());
@@ -153,12 +157,18 @@ public final class InferencePipeline {
         .setCoder(SerializableCoder.of(InputFile.class));
   }
 
-  /** The typed Parquet columns the task declares for its outputs. */
-  static List<ParquetColumn> columns(String task) {
-    if (task == null) {
-      return List.of();
+  /**
+   * The typed Parquet columns the task declares for its outputs; a trusted model's code is asked
+   * for its own task's.
+   */
+  static List<ParquetColumn> columns(ModelSpec model) {
+    List<OutputColumn> declared;
+    try {
+      declared = LoadedModel.outputColumns(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return Tasks.factory(task).outputColumns().stream().map(InferencePipeline::column).toList();
+    return declared.stream().map(InferencePipeline::column).toList();
   }
 
   private static ParquetColumn column(OutputColumn column) {

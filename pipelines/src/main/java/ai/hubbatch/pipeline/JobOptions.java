@@ -1,6 +1,7 @@
 package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.s3.S3Connection;
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -26,7 +27,7 @@ public final class JobOptions {
   public static PipelineOptions parse(List<String> args) {
     for (String arg : args) {
       if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "Unexpected argument '" + arg + "' (Beam options " + "are written --name=value)");
       }
     }

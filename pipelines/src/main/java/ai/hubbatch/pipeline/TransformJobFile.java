@@ -2,6 +2,7 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.AssembleWith;
 import ai.hubbatch.io.SplitType;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.pipeline.dataprocessing.ContentType;
 import ai.hubbatch.pipeline.dataprocessing.JoinSource;
 import ai.hubbatch.pipeline.dataprocessing.JsonPath;
@@ -86,7 +87,7 @@ public record TransformJobFile(
             .object("S3DataSource", true, Set.of(), Set.of("S3DataType", "S3Uri"));
     String dataType = source.text("S3DataType", "S3Prefix");
     if (!dataType.equals("S3Prefix") && !dataType.equals("ManifestFile")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "S3DataType "
               + dataType
               + " is not supported: use S3Prefix or ManifestFile (SageMaker refuses"
@@ -103,7 +104,7 @@ public record TransformJobFile(
             "DataProcessing", false, Set.of(), Set.of("InputFilter", "OutputFilter", "JoinSource"));
     String compression = input.text("CompressionType", "None");
     if (!compression.equals("None") && !compression.equals("Gzip")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "CompressionType " + compression + " is not supported: use None or Gzip");
     }
     TransformSettings settings =
@@ -142,7 +143,7 @@ public record TransformJobFile(
     try {
       return parse(new ObjectMapper().readTree(json));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("The job file is not JSON: " + e.getOriginalMessage());
+      throw new ConfigurationException("The job file is not JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -155,7 +156,7 @@ public record TransformJobFile(
       this.node = node;
       this.where = where;
       if (node != null && !node.isObject()) {
-        throw new IllegalArgumentException(where + " must be a JSON object");
+        throw new ConfigurationException(where + " must be a JSON object");
       }
       if (node == null) {
         return;
@@ -166,7 +167,7 @@ public record TransformJobFile(
           List<String> all = new ArrayList<>(known);
           all.addAll(ignored);
           all.sort(null);
-          throw new IllegalArgumentException(
+          throw new ConfigurationException(
               "hubbatch does not support "
                   + name
                   + " in "
@@ -194,7 +195,7 @@ public record TransformJobFile(
 
     Fields object(String name, boolean required, Set<String> ignored, Set<String> known) {
       if (required && !has(name)) {
-        throw new IllegalArgumentException(where + " needs " + name);
+        throw new ConfigurationException(where + " needs " + name);
       }
       return new Fields(has(name) ? node.get(name) : null, name, ignored, known);
     }
@@ -205,7 +206,7 @@ public record TransformJobFile(
       }
       JsonNode value = node.get(name);
       if (!value.isTextual()) {
-        throw new IllegalArgumentException(where + "." + name + " must be a string");
+        throw new ConfigurationException(where + "." + name + " must be a string");
       }
       return value.asText();
     }
@@ -213,7 +214,7 @@ public record TransformJobFile(
     String required(String name) {
       String value = text(name, null);
       if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(where + " needs " + name);
+        throw new ConfigurationException(where + " needs " + name);
       }
       return value;
     }
@@ -224,7 +225,7 @@ public record TransformJobFile(
       }
       JsonNode value = node.get(name);
       if (!value.canConvertToInt()) {
-        throw new IllegalArgumentException(where + "." + name + " must be a whole number");
+        throw new ConfigurationException(where + "." + name + " must be a whole number");
       }
       return value.asInt();
     }

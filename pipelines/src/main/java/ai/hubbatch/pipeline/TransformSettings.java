@@ -2,6 +2,7 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.AssembleWith;
 import ai.hubbatch.io.SplitType;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.pipeline.dataprocessing.ContentType;
 import ai.hubbatch.pipeline.dataprocessing.JoinSource;
 import ai.hubbatch.pipeline.dataprocessing.JsonPath;
@@ -51,7 +52,7 @@ public record TransformSettings(
     Objects.requireNonNull(outputFilter, "outputFilter");
     Objects.requireNonNull(compression, "compression");
     if (maxPayloadMb < 0) {
-      throw new IllegalArgumentException("MaxPayloadInMB must be 0 (no limit) or positive");
+      throw new ConfigurationException("MaxPayloadInMB must be 0 (no limit) or positive");
     }
   }
 

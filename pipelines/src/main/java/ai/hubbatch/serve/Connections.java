@@ -1,5 +1,6 @@
 package ai.hubbatch.serve;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public record Connections(
 
   public Connections {
     if (headerTimeout.isNegative() || bodyTimeout.isNegative() || idleTimeout.isNegative()) {
-      throw new IllegalArgumentException("Connection timeouts must be 0 (none) or positive");
+      throw new ConfigurationException("Connection timeouts must be 0 (none) or positive");
     }
     bindAddress = bindAddress == null || bindAddress.isBlank() ? null : bindAddress.trim();
   }

@@ -1,6 +1,7 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.model.batch.InferenceListener;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.inference.BatchPredictor;
 import ai.hubbatch.model.inference.LoadedModel;
 import io.netty.bootstrap.ServerBootstrap;
@@ -99,7 +100,7 @@ public final class InferenceServer implements AutoCloseable {
     } catch (Exception e) {
       // Netty rethrows the bind's checked exceptions (BindException) without declaring them.
       server.drain(Duration.ZERO);
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Cannot listen on "
               + settings.connections().describe(settings.port())
               + ": "
@@ -133,7 +134,7 @@ public final class InferenceServer implements AutoCloseable {
             ? new InetSocketAddress(settings.port())
             : new InetSocketAddress(address, settings.port());
     if (local.isUnresolved()) {
-      throw new IllegalArgumentException("the address " + address + " is not known");
+      throw new ConfigurationException("the address " + address + " is not known");
     }
     channel = bootstrap.bind(local).sync().channel();
   }

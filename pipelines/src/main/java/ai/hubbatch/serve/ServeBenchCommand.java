@@ -1,6 +1,7 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.cli.InferenceOptions;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.inference.LoadedModel;
 import java.io.PrintStream;
 import java.net.URI;
@@ -155,7 +156,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
       }
     }
     if (records.isEmpty()) {
-      throw new IllegalArgumentException("No records in " + input);
+      throw new ConfigurationException("No records in " + input);
     }
     List<String> bodies = new ArrayList<>();
     for (int start = 0; start < records.size(); start++) {

@@ -1,6 +1,7 @@
 package ai.hubbatch.serve;
 
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.config.ConfigurationException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +57,10 @@ public record ServeSettings(
 
   public ServeSettings {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("The port must be 0 to 65535, got " + port);
+      throw new ConfigurationException("The port must be 0 to 65535, got " + port);
     }
     if (maxRequestBytes < 1 || maxConcurrent < 1 || queueSize < 0 || engineWorkers < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Payload limit, concurrency and engine workers must be "
               + "at least 1 and the queue size at least 0");
     }
@@ -67,7 +68,7 @@ public record ServeSettings(
         || timeout.isZero()
         || maxBatchDelay.isNegative()
         || drainTimeout.isNegative()) {
-      throw new IllegalArgumentException("Timeouts must be positive and delays not negative");
+      throw new ConfigurationException("Timeouts must be positive and delays not negative");
     }
     secrets = List.copyOf(secrets);
   }
@@ -148,7 +149,7 @@ public record ServeSettings(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         name + " must be a whole number of at least " + minimum + ", got '" + value + "'");
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hubbatch.model.codec.MediaLimits;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.EngineSettings;
@@ -59,6 +60,28 @@ class InferenceOptionsTest {
     System.clearProperty("HF_TASK");
     System.clearProperty("HF_MODEL_REVISION");
     System.clearProperty("HF_DTYPE");
+    System.clearProperty("HF_TRUST_REMOTE_CODE");
+  }
+
+  @Test
+  void everyCommandTrustsTheModelsCodeOnlyWhenTold() {
+    for (String command : COMMANDS) {
+      assertEquals(false, parse(command).spec("m").trustModelCode(), command);
+      assertEquals(true, parse(command, "--trust-model-code").spec("m").trustModelCode(), command);
+      for (String value : List.of("true", "TRUE", "1")) {
+        System.setProperty("HF_TRUST_REMOTE_CODE", value);
+        assertEquals(true, parse(command).spec("m").trustModelCode(), command + " " + value);
+      }
+      for (String value : List.of("false", "0", "")) {
+        System.setProperty("HF_TRUST_REMOTE_CODE", value);
+        assertEquals(false, parse(command).spec("m").trustModelCode(), command + " " + value);
+      }
+      System.setProperty("HF_TRUST_REMOTE_CODE", "yes please");
+      String message =
+          assertThrows(ConfigurationException.class, () -> parse(command).spec("m")).getMessage();
+      assertTrue(message.contains("HF_TRUST_REMOTE_CODE=yes please is not a boolean"), message);
+      System.clearProperty("HF_TRUST_REMOTE_CODE");
+    }
   }
 
   /** Parses a command line as Main does and returns the command's shared options. */

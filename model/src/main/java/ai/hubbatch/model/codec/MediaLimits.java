@@ -1,5 +1,6 @@
 package ai.hubbatch.model.codec;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.image.ImageDecoder;
 import java.io.Serializable;
 
@@ -15,7 +16,7 @@ public record MediaLimits(long maxImagePixels) implements Serializable {
 
   public MediaLimits {
     if (maxImagePixels < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The image pixel limit must be at least 1, got " + maxImagePixels);
     }
   }

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.decode;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.DataType;
 import ai.hubbatch.model.engine.Dtype;
 import ai.hubbatch.model.engine.EngineKind;
@@ -112,7 +113,7 @@ public final class GenerationModel implements AutoCloseable {
   public static GenerationModel load(ModelFolder folder, Weights weights, EngineSettings settings)
       throws IOException {
     if (weights.engine() != EngineKind.ONNX_RUNTIME) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "hubbatch generates with ONNX models; "
               + folder.displayName()
               + " was asked to run on "
@@ -134,7 +135,7 @@ public final class GenerationModel implements AutoCloseable {
         later = loadIf(files.get("decoder_with_past_model"), settings, loaded, rewritten);
       }
       if (first == null || later == null) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model "
                 + folder.displayName()
                 + " has no ONNX generation graphs; files found: "
@@ -278,7 +279,7 @@ public final class GenerationModel implements AutoCloseable {
             .append(" takes ")
             .append(network.inputs().stream().map(TensorSpec::name).toList());
       }
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The ONNX graphs of "
               + folder.displayName()
               + " fit no generation layout hubbatch reads ("
@@ -339,7 +340,7 @@ public final class GenerationModel implements AutoCloseable {
                 "num_attention_heads",
                 "n_head");
     return first(config, keys)
-        .orElseThrow(() -> new IllegalArgumentException("config.json names no attention heads"));
+        .orElseThrow(() -> new ConfigurationException("config.json names no attention heads"));
   }
 
   /** The size of a head from config.json: head_dim, d_kv, or the width over the heads. */
@@ -350,13 +351,12 @@ public final class GenerationModel implements AutoCloseable {
     }
     long width =
         first(config, List.of("d_model", "hidden_size", "n_embd"))
-            .orElseThrow(() -> new IllegalArgumentException("config.json names no model width"));
+            .orElseThrow(() -> new ConfigurationException("config.json names no model width"));
     long heads =
         first(
                 config,
                 List.of("decoder_attention_heads", "num_heads", "num_attention_heads", "n_head"))
-            .orElseThrow(
-                () -> new IllegalArgumentException("config.json names no attention heads"));
+            .orElseThrow(() -> new ConfigurationException("config.json names no attention heads"));
     return width / heads;
   }
 

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.engine;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -74,7 +75,7 @@ public enum Dtype {
             return dtype;
           }
         }
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "Unknown dtype '"
                 + name
                 + "': use "

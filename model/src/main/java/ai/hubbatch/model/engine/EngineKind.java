@@ -1,5 +1,6 @@
 package ai.hubbatch.model.engine;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.ModelFolder;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +67,7 @@ public enum EngineKind {
       case "ort":
         return ONNX_RUNTIME;
       default:
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "Unknown engine '" + name + "': use pytorch or onnxruntime");
     }
   }
@@ -187,7 +188,7 @@ public enum EngineKind {
     if (requested.isPresent()) {
       EngineKind kind = requested.get();
       if (kind.dtypes(files).isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model "
                 + model
                 + " has no "
@@ -205,7 +206,7 @@ public enum EngineKind {
     }
     List<String> checkpoints =
         files.stream().filter(f -> CHECKPOINT_WEIGHTS.matcher(f).matches()).sorted().toList();
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "The model "
             + model
             + " has neither TorchScript (*.pt) "

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.engine;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -21,10 +22,10 @@ public record EngineSettings(String device, int intraOpThreads, int interOpThrea
   public EngineSettings {
     device = device.toLowerCase(Locale.ROOT);
     if (!device.equals("cpu") && !device.equals("gpu") && !device.equals("auto")) {
-      throw new IllegalArgumentException("Unknown device '" + device + "': use cpu, gpu or auto");
+      throw new ConfigurationException("Unknown device '" + device + "': use cpu, gpu or auto");
     }
     if (intraOpThreads < 0 || interOpThreads < 0) {
-      throw new IllegalArgumentException("Thread counts must not be negative");
+      throw new ConfigurationException("Thread counts must not be negative");
     }
   }
 

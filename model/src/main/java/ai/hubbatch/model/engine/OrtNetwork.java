@@ -1,6 +1,7 @@
 package ai.hubbatch.model.engine;
 
 import ai.djl.Device;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -190,7 +191,7 @@ final class OrtNetwork implements Network {
     public Outputs run(Map<String, ? extends Value> values) {
       for (String name : values.keySet()) {
         if (!inputsByName.containsKey(name)) {
-          throw new IllegalArgumentException(
+          throw new ConfigurationException(
               "The model "
                   + file.getFileName()
                   + " takes no input '"

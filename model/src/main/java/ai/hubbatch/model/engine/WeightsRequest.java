@@ -1,5 +1,6 @@
 package ai.hubbatch.model.engine;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.ModelFolder;
 import java.util.Collection;
 import java.util.List;
@@ -77,7 +78,7 @@ public record WeightsRequest(Optional<EngineKind> engine, Dtype dtype, EngineSet
             : EngineKind.select(files, engine, model);
     if (kind == EngineKind.PYTORCH) {
       if (variant) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model "
                 + model
                 + " has TorchScript weights, which come in fp32 only: --dtype "
@@ -129,7 +130,7 @@ public record WeightsRequest(Optional<EngineKind> engine, Dtype dtype, EngineSet
             .map(d -> d.label() + " (" + kind.weightFiles(files, d).get(0) + ")")
             .collect(Collectors.joining(", "));
     List<String> sample = kind.weightFiles(files, offered.iterator().next());
-    return new IllegalArgumentException(
+    return new ConfigurationException(
         "The model "
             + model
             + " has no "

@@ -1,6 +1,7 @@
 package ai.hubbatch.model.image;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -115,18 +116,18 @@ public final class ImageProcessor {
     // steps of other processors that this class does not take: refused, not silently skipped
     for (String step : List.of("do_flip_channel_order", "do_convert_grayscale")) {
       if (config.path(step).asBoolean(false)) {
-        throw new IllegalArgumentException(type + ": " + step + " is not supported");
+        throw new ConfigurationException(type + ": " + step + " is not supported");
       }
     }
     if (!isDetection() && config.path("do_pad").asBoolean(false)) {
-      throw new IllegalArgumentException(type + ": do_pad is supported for DETR and YOLOS only");
+      throw new ConfigurationException(type + ": do_pad is supported for DETR and YOLOS only");
     }
   }
 
   /** The processor a {@code preprocessor_config.json} describes. */
   public static ImageProcessor fromConfig(JsonNode config) {
     if (!config.isObject()) {
-      throw new IllegalArgumentException("preprocessor_config.json is not a JSON object");
+      throw new ConfigurationException("preprocessor_config.json is not a JSON object");
     }
     return new ImageProcessor(config);
   }
@@ -191,7 +192,7 @@ public final class ImageProcessor {
     }
     if (doCenterCrop && family != Family.CONVNEXT) {
       if (!cropSize.hasHeightWidth()) {
-        throw new IllegalArgumentException(type + ": crop_size needs height and width");
+        throw new ConfigurationException(type + ": crop_size needs height and width");
       }
       current = centerCrop(current, cropSize.height(), cropSize.width());
     }
@@ -216,7 +217,7 @@ public final class ImageProcessor {
     }
     if (doPad && padSize != null && padSize.hasHeightWidth()) {
       if (padSize.height() < height || padSize.width() < width) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             type + ": pad_size " + padSize.height() + "x" + padSize.width() + " is too small");
       }
       height = padSize.height();

@@ -1,6 +1,7 @@
 package ai.hubbatch.model.inference;
 
 import ai.hubbatch.model.batch.BatchLimits;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.stage.SizedLimits;
 import java.io.Serializable;
 import java.util.Locale;
@@ -17,7 +18,7 @@ public record BatchSizing(Integer maxItems, Integer maxCost) implements Serializ
 
   public BatchSizing {
     if ((maxItems != null && maxItems < 1) || (maxCost != null && maxCost < 1)) {
-      throw new IllegalArgumentException("Batch size and token budget must be at least 1");
+      throw new ConfigurationException("Batch size and token budget must be at least 1");
     }
   }
 

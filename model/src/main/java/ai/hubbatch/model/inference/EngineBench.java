@@ -2,6 +2,7 @@ package ai.hubbatch.model.inference;
 
 import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.BatchPlanner;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.stage.EncoderStage;
 import ai.hubbatch.model.stage.TokenBatch;
 import ai.hubbatch.model.tokenize.TokenizedText;
@@ -123,7 +124,7 @@ public final class EngineBench {
     if (model.task().stage() instanceof EncoderStage encoder) {
       return encoder;
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "hubbatch bench measures text encoder tasks; the task "
             + model.task().name()
             + " runs "

@@ -12,6 +12,8 @@ import ai.hubbatch.model.source.LocatedModel;
 import ai.hubbatch.model.source.ModelFolder;
 import ai.hubbatch.model.source.ModelLocator;
 import ai.hubbatch.model.stage.StageRunner;
+import ai.hubbatch.model.task.ModelCode;
+import ai.hubbatch.model.task.OutputColumn;
 import ai.hubbatch.model.task.Task;
 import ai.hubbatch.model.task.TaskContext;
 import ai.hubbatch.model.task.TaskFactory;
@@ -21,6 +23,7 @@ import ai.hubbatch.model.tokenize.TextTokenizer;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +50,10 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * Locates and loads a model. The task is checked before anything loads, so a misconfigured job
-   * fails in milliseconds.
+   * Locates and loads a model. The task is checked before any weights load, so a misconfigured job
+   * fails in milliseconds. A model that carries code ({@code code/*.jar}) is refused unless the
+   * spec trusts it; trusted, its code is loaded in a class loader of its own and its tasks are
+   * found first ({@link ModelCode}).
    *
    * @throws IllegalArgumentException for a model, task or engine that cannot be used, with a
    *     message saying what to do
@@ -64,22 +69,52 @@ public final class LoadedModel implements AutoCloseable {
         spec.task() != null
             ? TaskInference.canonical(spec.task())
             : TaskInference.infer(folder, located.pipelineTagIfAny());
-    TaskFactory factory = Tasks.factory(taskName);
-    Resources resources =
-        new Resources(
-            taskName,
-            folder,
-            spec.settings(),
-            request.engine(),
-            request.choose(folder),
-            spec.media());
+    // The model's own code, in a class loader of its own, where the model loads: on every worker.
+    ModelCode code = ModelCode.load(folder, spec.trustModelCode());
+    Resources resources = null;
     try {
+      TaskFactory factory = code.factory(taskName);
+      resources =
+          new Resources(
+              taskName,
+              folder,
+              spec.settings(),
+              request.engine(),
+              request.choose(folder),
+              spec.media());
+      resources.keep(code); // kept first, closed last: after everything its tasks loaded
       Task<?, ?, ?> task = factory.create(resources);
       long millis = (System.nanoTime() - start) / 1_000_000;
       return new LoadedModel(folder, task, resources, millis);
     } catch (IOException | RuntimeException e) {
-      resources.close();
+      if (resources != null) {
+        resources.close();
+      } else {
+        code.close();
+      }
       throw e;
+    }
+  }
+
+  /**
+   * The typed output columns of the spec's task ({@link TaskFactory#outputColumns}), known without
+   * loading weights; a trusted model's code is loaded to ask its task, then closed.
+   *
+   * @throws IOException if the model's files cannot be read
+   */
+  public static List<OutputColumn> outputColumns(ModelSpec spec) throws IOException {
+    if (spec.task() == null) {
+      return List.of();
+    }
+    if (!spec.trustModelCode()) {
+      return Tasks.factory(spec.task()).outputColumns();
+    }
+    ModelFolder folder =
+        ModelLocator.fromEnvironment()
+            .locate(spec.model(), spec.revision(), spec.weights())
+            .folder();
+    try (ModelCode code = ModelCode.load(folder, true)) {
+      return code.factory(spec.task()).outputColumns();
     }
   }
 

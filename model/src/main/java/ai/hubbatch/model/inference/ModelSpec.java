@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param dtype the weights' precision; a job resolves {@code auto} once, where it starts, so every
  *     worker loads the same file (null: auto)
  * @param media what media inputs may be (the image pixel limit; null: the defaults)
+ * @param trustModelCode whether the model's own code (the jars in its {@code code/} folder, see
+ *     {@link ai.hubbatch.model.task.ModelCode}) may run; a model that carries code is refused
+ *     without it
  */
 public record ModelSpec(
     String model,
@@ -32,7 +35,8 @@ public record ModelSpec(
     EngineSettings settings,
     String revision,
     Dtype dtype,
-    MediaLimits media)
+    MediaLimits media,
+    boolean trustModelCode)
     implements Serializable {
 
   public ModelSpec {
@@ -40,6 +44,18 @@ public record ModelSpec(
     Objects.requireNonNull(settings, "settings");
     dtype = dtype == null ? Dtype.AUTO : dtype;
     media = media == null ? MediaLimits.defaults() : media;
+  }
+
+  /** A spec that does not trust the model's code. */
+  public ModelSpec(
+      String model,
+      String task,
+      String engine,
+      EngineSettings settings,
+      String revision,
+      Dtype dtype,
+      MediaLimits media) {
+    this(model, task, engine, settings, revision, dtype, media, false);
   }
 
   /** A spec with the dtype auto and the default media limits. */
@@ -59,31 +75,35 @@ public record ModelSpec(
   }
 
   public ModelSpec withModel(String value) {
-    return new ModelSpec(value, task, engine, settings, revision, dtype, media);
+    return new ModelSpec(value, task, engine, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withTask(String value) {
-    return new ModelSpec(model, value, engine, settings, revision, dtype, media);
+    return new ModelSpec(model, value, engine, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withEngine(String value) {
-    return new ModelSpec(model, task, value, settings, revision, dtype, media);
+    return new ModelSpec(model, task, value, settings, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withSettings(EngineSettings value) {
-    return new ModelSpec(model, task, engine, value, revision, dtype, media);
+    return new ModelSpec(model, task, engine, value, revision, dtype, media, trustModelCode);
   }
 
   public ModelSpec withRevision(String value) {
-    return new ModelSpec(model, task, engine, settings, value, dtype, media);
+    return new ModelSpec(model, task, engine, settings, value, dtype, media, trustModelCode);
   }
 
   public ModelSpec withDtype(Dtype value) {
-    return new ModelSpec(model, task, engine, settings, revision, value, media);
+    return new ModelSpec(model, task, engine, settings, revision, value, media, trustModelCode);
   }
 
   public ModelSpec withMedia(MediaLimits value) {
-    return new ModelSpec(model, task, engine, settings, revision, dtype, value);
+    return new ModelSpec(model, task, engine, settings, revision, dtype, value, trustModelCode);
+  }
+
+  public ModelSpec withTrustModelCode(boolean value) {
+    return new ModelSpec(model, task, engine, settings, revision, dtype, media, value);
   }
 
   /** The weights this spec asks for: its engine (or any), dtype and device. */

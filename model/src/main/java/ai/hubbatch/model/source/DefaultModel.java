@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class DefaultModel {
    */
   public static synchronized ModelFolder withTorchScript(Path pt) {
     if (!Files.isRegularFile(pt)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "No TorchScript copy of "
               + ID
               + " at "

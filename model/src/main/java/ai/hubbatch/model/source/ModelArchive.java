@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -217,7 +218,7 @@ public final class ModelArchive {
   }
 
   private static IllegalArgumentException rejected(Path archive, String why) {
-    return new IllegalArgumentException(
+    return new ConfigurationException(
         "The model archive " + archive + " is rejected: " + why + ". Nothing was extracted.");
   }
 

@@ -15,10 +15,13 @@ final class ModelFiles {
   /**
    * Top-level configuration and tokenizer files ({@code config.json}, {@code tokenizer.json},
    * {@code vocab.txt}, {@code merges.txt}, {@code spiece.model}, ...), and the configuration of
-   * sentence-transformers modules ({@code 1_Pooling/config.json}).
+   * sentence-transformers modules ({@code 1_Pooling/config.json}), and the model's own code ({@code
+   * code/*.jar}, {@code code/*.py}), so a repository that carries code is refused, or run with it
+   * when trusted, as a folder is ({@link ai.hubbatch.model.task.ModelCode}).
    */
   private static final Pattern METADATA =
-      Pattern.compile("[^/]+\\.(json|txt|model)|\\d+_[A-Za-z]+/[^/]+\\.(json|txt)");
+      Pattern.compile(
+          "[^/]+\\.(json|txt|model)|\\d+_[A-Za-z]+/[^/]+\\.(json|txt)|code/.+\\.(jar|py)");
 
   private ModelFiles() {}
 

@@ -1,6 +1,7 @@
 package ai.hubbatch.model.source;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class ModelFolder {
   public static ModelFolder open(Path path) {
     Path folder = path.toAbsolutePath().normalize();
     if (!Files.isDirectory(folder)) {
-      throw new IllegalArgumentException("Model folder not found: " + folder);
+      throw new ConfigurationException("Model folder not found: " + folder);
     }
     return new ModelFolder(folder, readJson(folder.resolve("config.json")));
   }
@@ -87,7 +88,7 @@ public final class ModelFolder {
     try {
       return Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
-      throw new IllegalArgumentException("Not valid JSON: " + file + ": " + e.getMessage(), e);
+      throw new ConfigurationException("Not valid JSON: " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.WeightsRequest;
 import ai.hubbatch.model.source.hub.HubClient;
@@ -82,7 +83,7 @@ public final class ModelLocator {
             .findFirst()
             .orElse(
                 (uri, target) -> {
-                  throw new IllegalArgumentException(
+                  throw new ConfigurationException(
                       "Nothing here reads "
                           + uri
                           + ": remote model archives are read through Apache Beam's file systems,"
@@ -202,7 +203,7 @@ public final class ModelLocator {
       return archive(name, revision);
     }
     if (URI_SCHEME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "hubbatch reads remote models as model archives: "
               + name
               + " does not end in .tar.gz. Pack the model folder (tar czf model.tar.gz -C <folder>"
@@ -213,7 +214,7 @@ public final class ModelLocator {
       return folder(path);
     }
     if (!HubClient.isRepoId(name) || name.startsWith(".")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "Model folder not found: "
               + path.toAbsolutePath()
               + " (nor is it a Hub model id, org/name)");
@@ -254,11 +255,11 @@ public final class ModelLocator {
         remote.copy(name, download);
         local = download;
       } else if (!Files.isRegularFile(local)) {
-        throw new IllegalArgumentException("Model archive not found: " + reference);
+        throw new ConfigurationException("Model archive not found: " + reference);
       }
       String sha256 = ModelArchive.sha256(local);
       if (pinned.isPresent() && !pinned.get().equals(sha256)) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model archive "
                 + name
                 + " changed after the job"

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public final class TaskInference {
       return FeatureExtractionTask.NAME;
     }
     String found = architecture.isEmpty() ? "no architectures in config.json" : architecture;
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "The task of "
             + folder.displayName()
             + " couldn't be inferred from "

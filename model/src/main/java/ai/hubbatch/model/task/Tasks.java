@@ -1,5 +1,6 @@
 package ai.hubbatch.model.task;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -14,20 +15,40 @@ public final class Tasks {
   private Tasks() {}
 
   /**
-   * The factory for a task name.
+   * The built-in factory for a task name. A model's own tasks are found through {@link
+   * ModelCode#factory}.
    *
-   * @throws IllegalArgumentException listing the tasks hubbatch runs when it does not run this
+   * @throws ConfigurationException listing the tasks hubbatch runs when it does not run this
    */
   public static TaskFactory factory(String name) {
-    TaskFactory factory = BUILT_IN.get(TaskInference.family(TaskInference.canonical(name)));
+    return factory(name, Map.of());
+  }
+
+  /** The factory for a task name among a model's own tasks, which come first, and the built-in. */
+  static TaskFactory factory(String name, Map<String, TaskFactory> own) {
+    String key = key(name);
+    TaskFactory factory = own.containsKey(key) ? own.get(key) : BUILT_IN.get(key);
     if (factory == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "hubbatch does not run the task '"
               + name
               + "'. Tasks it runs: "
-              + String.join(", ", BUILT_IN.keySet()));
+              + String.join(", ", BUILT_IN.keySet())
+              + (own.isEmpty()
+                  ? ""
+                  : "; tasks of the model's code: " + String.join(", ", own.keySet())));
     }
     return factory;
+  }
+
+  /** The name a task is registered under: its canonical name's family. */
+  static String key(String name) {
+    return TaskInference.family(TaskInference.canonical(name));
+  }
+
+  /** Whether hubbatch itself runs a task of this registered name. */
+  static boolean isBuiltIn(String key) {
+    return BUILT_IN.containsKey(key);
   }
 
   /**

@@ -2,6 +2,7 @@ package ai.hubbatch.model.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.DjlRuntime;
 import ai.hubbatch.model.source.ModelFolder;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class TextTokenizer implements AutoCloseable {
             .file("tokenizer.json")
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
+                    new ConfigurationException(
                         "The model "
                             + folder.displayName()
                             + " has no tokenizer.json. Files found: "

@@ -2,6 +2,7 @@ package ai.hubbatch.model.vision;
 
 import static ai.hubbatch.model.task.OutputColumn.field;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.engine.EngineKind;
 import ai.hubbatch.model.engine.Network;
 import ai.hubbatch.model.engine.Networks;
@@ -55,7 +56,7 @@ public final class VisionTasks implements TaskProvider {
     static Parts of(TaskContext context, String task) throws IOException {
       ModelFolder folder = context.folder();
       if (context.engine().isPresent() && context.engine().get() != EngineKind.ONNX_RUNTIME) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             task
                 + " runs ONNX models on ONNX Runtime; --engine "
                 + context.engine().get().djlName()
@@ -66,7 +67,7 @@ public final class VisionTasks implements TaskProvider {
               .file("preprocessor_config.json")
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
+                      new ConfigurationException(
                           "The model "
                               + folder.displayName()
                               + " has no preprocessor_config.json, which says how "
@@ -157,7 +158,7 @@ public final class VisionTasks implements TaskProvider {
             .onnx("model.onnx")
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
+                    new ConfigurationException(
                         "The model "
                             + parts.folder().displayName()
                             + " has no ONNX graph (onnx/model.onnx or model.onnx), which "
@@ -173,7 +174,7 @@ public final class VisionTasks implements TaskProvider {
       throws IOException {
     String type = parts.folder().config().path("model_type").asText("");
     if (!ObjectDetectionTask.MODEL_TYPES.contains(type)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "object-detection post-processes as DETR does (a softmax with a no-object class), "
               + "which fits model types "
               + ObjectDetectionTask.MODEL_TYPES.stream().sorted().toList()
@@ -193,7 +194,7 @@ public final class VisionTasks implements TaskProvider {
     Network network = graph(context, parts, ImageSegmentationTask.NAME);
     for (TensorSpec output : network.outputs()) {
       if (MASK_HEADS.contains(output.name())) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model "
                 + parts.folder().displayName()
                 + " segments by instance or panoptically (it outputs "
@@ -209,7 +210,7 @@ public final class VisionTasks implements TaskProvider {
   private static Task<?, ?, ?> zeroShot(TaskContext context, Parts parts) throws IOException {
     ModelFolder folder = parts.folder();
     if (folder.config().path("model_type").asText("").equals("siglip")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "zero-shot-image-classification runs CLIP-style models (a softmax over the labels);"
               + " SigLIP's sigmoid scores and fixed-length prompts are not supported yet");
     }
@@ -222,7 +223,7 @@ public final class VisionTasks implements TaskProvider {
       Network network = graph(context, parts, ZeroShotImageClassificationTask.NAME);
       VisionStage stage = parts.stage(network);
       if (!stage.takesTexts()) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "The model "
                 + folder.displayName()
                 + " takes no input_ids: zero-shot-image-classification needs a dual encoder's"
@@ -235,7 +236,7 @@ public final class VisionTasks implements TaskProvider {
         LogitScale.read(folder)
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
+                    new ConfigurationException(
                         "The model "
                             + folder.displayName()
                             + " has CLIP's two towers (vision_model.onnx, text_model.onnx) but"

@@ -1,6 +1,7 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
 import ai.hubbatch.model.codec.MediaType;
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.Serializable;
 
 /**
@@ -19,19 +20,32 @@ public record ContentType(String mime, MediaType.Format format) implements Seria
   /**
    * Parses a {@code ContentType}.
    *
-   * @throws IllegalArgumentException listing the types hubbatch reads
+   * @throws ConfigurationException listing the types hubbatch reads
    */
   public static ContentType parse(String value) {
-    return of(MediaType.contentType(value));
+    try {
+      return of(MediaType.contentType(value));
+    } catch (IllegalArgumentException e) {
+      throw configuration(e);
+    }
   }
 
   /**
    * Parses an {@code Accept}: JSON (also for {@code *}{@code /*}), JSON Lines or CSV.
    *
-   * @throws IllegalArgumentException for any other type
+   * @throws ConfigurationException for any other type
    */
   public static ContentType parseAccept(String value) {
-    return of(MediaType.accept(value));
+    try {
+      return of(MediaType.accept(value));
+    } catch (IllegalArgumentException e) {
+      throw configuration(e);
+    }
+  }
+
+  /** A job's type is its configuration: the media-type table's refusal says so, with its text. */
+  private static ConfigurationException configuration(IllegalArgumentException e) {
+    return new ConfigurationException(e.getMessage(), e);
   }
 
   private static ContentType of(MediaType type) {

@@ -1,5 +1,7 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
+import ai.hubbatch.model.config.ConfigurationException;
+
 /** SageMaker's {@code DataProcessing.JoinSource}: whether outputs are joined to their input. */
 public enum JoinSource {
   NONE,
@@ -12,6 +14,6 @@ public enum JoinSource {
         return value;
       }
     }
-    throw new IllegalArgumentException("Unknown JoinSource '" + name + "': use None or Input");
+    throw new ConfigurationException("Unknown JoinSource '" + name + "': use None or Input");
   }
 }

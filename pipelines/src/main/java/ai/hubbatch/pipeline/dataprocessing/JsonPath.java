@@ -1,6 +1,7 @@
 package ai.hubbatch.pipeline.dataprocessing;
 
 import ai.hubbatch.model.codec.InvalidRequestException;
+import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -52,11 +53,11 @@ public final class JsonPath implements Serializable {
   public static JsonPath parse(String path, String what) {
     String text = path.trim();
     if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           what + " '" + path + "' is longer than SageMaker's " + MAX_LENGTH + " characters");
     }
     if (!text.startsWith("$")) {
-      throw new IllegalArgumentException(what + " '" + path + "' must start with $");
+      throw new ConfigurationException(what + " '" + path + "' must start with $");
     }
     List<Step> steps = new ArrayList<>();
     int at = 1;
@@ -74,7 +75,7 @@ public final class JsonPath implements Serializable {
         int open = text.indexOf('[', at);
         int close = text.indexOf(']', open);
         if (close < 0) {
-          throw new IllegalArgumentException(what + " '" + path + "' has an unclosed [");
+          throw new ConfigurationException(what + " '" + path + "' has an unclosed [");
         }
         steps.add(bracket(text.substring(open + 1, close), what, path));
         at = close + 1;
@@ -118,7 +119,7 @@ public final class JsonPath implements Serializable {
   }
 
   private static IllegalArgumentException unsupported(String what, String path, String part) {
-    return new IllegalArgumentException(
+    return new ConfigurationException(
         what
             + " '"
             + path

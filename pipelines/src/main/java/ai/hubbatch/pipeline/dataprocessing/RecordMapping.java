@@ -6,6 +6,7 @@ import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.codec.MediaType;
+import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -72,13 +73,13 @@ public final class RecordMapping implements Serializable {
     this.join = join == JoinSource.INPUT;
     boolean processing = this.join || !inputFilter.isRoot() || !outputFilter.isRoot();
     if (processing && contentType.binary()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "InputFilter, OutputFilter and JoinSource work on "
               + "text/csv, application/json and application/jsonlines records, not "
               + contentType);
     }
     if (this.join && contentType.json() != accept.json()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "JoinSource Input joins outputs to records of the same "
               + "format: ContentType "
               + contentType
@@ -88,16 +89,16 @@ public final class RecordMapping implements Serializable {
               + accept);
     }
     if (contentType.format() == MediaType.Format.CSV && processing && split != SplitType.LINE) {
-      throw new IllegalArgumentException("Data processing of text/csv needs SplitType Line");
+      throw new ConfigurationException("Data processing of text/csv needs SplitType Line");
     }
     if (contentType.format() == MediaType.Format.JSON_LINES && split == SplitType.NONE) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           contentType
               + " with SplitType None would make the "
               + "whole object one request: use SplitType Line (one output per line)");
     }
     if (contentType.binary() && split == SplitType.LINE) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           contentType
               + " records cannot be split into lines: "
               + "use SplitType None (one object, one record), RecordIO or TFRecord");

@@ -1,6 +1,7 @@
 package ai.hubbatch.model.source.hub;
 
 import ai.hubbatch.model.codec.Json;
+import ai.hubbatch.model.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -246,7 +247,7 @@ final class HubApi {
     Optional<HubToken> token = settings.token();
     String tokenName = token.map(HubToken::source).orElse("HF_TOKEN");
     if (code.equals("RevisionNotFound")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + repo
               + " has no revision '"
@@ -257,7 +258,7 @@ final class HubApi {
               + "commit that exists.");
     }
     if (code.equals("EntryNotFound")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + repo
               + " at commit "
@@ -268,7 +269,7 @@ final class HubApi {
               + "commit with HF_MODEL_REVISION.");
     }
     if (code.equals("GatedRepo")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + repo
               + " is gated: accept its "
@@ -279,7 +280,7 @@ final class HubApi {
               + (token.isPresent() ? "." : " (no token is set)."));
     }
     if (status == 401 && said.equals("Invalid credentials in Authorization header")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The Hub at "
               + endpoint
               + " refused the token in "
@@ -287,7 +288,7 @@ final class HubApi {
               + " as invalid: set it to a valid access token.");
     }
     if (code.equals("RepoNotFound") || status == 401) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The Hub at "
               + endpoint
               + " has no model '"
@@ -303,7 +304,7 @@ final class HubApi {
               + "that can read it.");
     }
     if (status == 403) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The Hub at "
               + endpoint
               + " forbids reading "
@@ -313,7 +314,7 @@ final class HubApi {
               + tokenName
               + " may read it.");
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "The Hub at "
             + endpoint
             + " answered HTTP "

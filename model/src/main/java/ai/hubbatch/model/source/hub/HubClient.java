@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source.hub;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,7 +83,7 @@ public final class HubClient {
   public HubSnapshot snapshot(String repo, String revision, UnaryOperator<List<String>> select)
       throws IOException {
     if (!isRepoId(repo)) {
-      throw new IllegalArgumentException("'" + repo + "' is not a Hub model id (org/name)");
+      throw new ConfigurationException("'" + repo + "' is not a Hub model id (org/name)");
     }
     checkRevision(revision);
     HubCache cache = new HubCache(settings.cache(), repo);
@@ -195,7 +196,7 @@ public final class HubClient {
 
   private static IOException cacheMiss(HubUnavailableException unreachable, String message) {
     if (unreachable == null) {
-      throw new IllegalArgumentException(message);
+      throw new ConfigurationException(message);
     }
     return new HubUnavailableException(message);
   }
@@ -323,7 +324,7 @@ public final class HubClient {
         || revision.contains("\\")
         || List.of(revision.split("/")).stream()
             .anyMatch(s -> s.isEmpty() || s.equals("..") || s.equals("."))) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "'" + revision + "' is not a revision: use a branch, " + "tag or commit");
     }
   }

@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source.hub;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.CacheFolders;
 import ai.hubbatch.model.source.Settings;
 import java.net.URI;
@@ -103,12 +104,12 @@ public final class HubSettings {
     if (scheme == null
         || !(scheme.equals("http") || scheme.equals("https"))
         || endpoint.getHost() == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "HF_ENDPOINT must be an http(s) URL such as " + DEFAULT_ENDPOINT);
     }
     if (endpoint.getRawUserInfo() != null) {
       // Never echo the value: it holds a credential.
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "HF_ENDPOINT holds credentials; put the token in " + "HF_TOKEN instead");
     }
     String text = endpoint.toString();

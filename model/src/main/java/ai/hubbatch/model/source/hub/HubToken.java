@@ -1,5 +1,6 @@
 package ai.hubbatch.model.source.hub;
 
+import ai.hubbatch.model.config.ConfigurationException;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public final class HubToken {
     this.value = Objects.requireNonNull(value, "value").trim();
     this.source = Objects.requireNonNull(source, "source");
     if (this.value.isEmpty()) {
-      throw new IllegalArgumentException("The token in " + source + " is empty");
+      throw new ConfigurationException("The token in " + source + " is empty");
     }
   }
 

@@ -4,6 +4,7 @@ import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.decode.GenerationInput;
 import ai.hubbatch.model.decode.GenerationOutput;
 import ai.hubbatch.model.decode.GenerationStage;
@@ -49,14 +50,14 @@ final class Seq2SeqTask implements Task<GenerationInput, GenerationOutput, Seq2S
    */
   Seq2SeqTask(Generator generator, String key) {
     if (!generator.model().encoderDecoder()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           generator.task()
               + " runs encoder-decoder models; "
               + generator.folder().displayName()
               + " is decoder-only: run it as text-generation");
     }
     if (generator.base().decoderStartTokenId() == null) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "The model "
               + generator.folder().displayName()
               + " names no decoder_start_token_id (nor bos_token_id) in its generation_config.json"

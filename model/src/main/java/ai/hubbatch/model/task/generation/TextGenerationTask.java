@@ -4,6 +4,7 @@ import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
 import ai.hubbatch.model.codec.Json;
 import ai.hubbatch.model.codec.JsonShapes;
+import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.decode.GenerationInput;
 import ai.hubbatch.model.decode.GenerationOutput;
 import ai.hubbatch.model.decode.GenerationStage;
@@ -48,7 +49,7 @@ final class TextGenerationTask
 
   TextGenerationTask(Generator generator) {
     if (generator.model().encoderDecoder()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "text-generation runs decoder-only models; "
               + generator.folder().displayName()
               + " is an encoder-decoder: run it as text2text-generation, summarization or"
