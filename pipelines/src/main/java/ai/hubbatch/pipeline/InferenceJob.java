@@ -2,9 +2,11 @@ package ai.hubbatch.pipeline;
 
 import ai.hubbatch.io.InputFile;
 import ai.hubbatch.io.OutputFormat;
+import ai.hubbatch.model.codec.MediaType;
 import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.inference.BatchSizing;
 import ai.hubbatch.model.inference.ModelSpec;
+import ai.hubbatch.pipeline.dataprocessing.CsvRows;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,6 +45,13 @@ public record InferenceJob(
       throw new ConfigurationException("The sort buffer must hold at least one record");
     }
     transform.mapping(); // fails now, not on the workers
+    if (transform.contentType().format() == MediaType.Format.CSV && !CsvRows.takes(model.task())) {
+      throw new ConfigurationException(
+          "Content type text/csv cannot carry "
+              + model.task()
+              + "'s inputs (the Inference Toolkit refuses it too): use application/json or"
+              + " application/jsonlines records");
+    }
   }
 
   /**

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Turns an {@code /invocations} body into records for the model, by Content-Type as the toolkit's
@@ -37,10 +36,6 @@ import java.util.Set;
  * <p>Anything else is the toolkit's "Content type X is not supported" error.
  */
 final class RequestDecoder {
-
-  /** Tasks whose inputs a CSV row cannot hold; the toolkit refuses CSV for them. */
-  private static final Set<String> NO_CSV_TASKS =
-      Set.of("zero-shot-classification", "table-question-answering");
 
   private RequestDecoder() {}
 
@@ -77,7 +72,7 @@ final class RequestDecoder {
       throw ServeException.unsupportedFormat("None");
     }
     MediaType type = parse(contentType);
-    if (type.type().equals("text/csv") && NO_CSV_TASKS.contains(task)) {
+    if (type.type().equals("text/csv") && !CsvRows.takes(task)) {
       // The toolkit's message, with the " : 400" its exception's str() adds.
       throw ServeException.badRequest(
           "content type text/csv not support with " + task + ", use different content_type : 400");

@@ -125,6 +125,22 @@ class RunCommandTest {
     CliRun badTask = run("run", "-i", in.toString(), "-o", dir.toString(), "--task", "nope");
     assertEquals(2, badTask.code());
     assertTrue(badTask.err().contains("hubbatch does not run the task 'nope'"), badTask.err());
+    Path csv = Files.writeString(dir.resolve("in.csv"), "inputs\nfine\n");
+    CliRun csvZeroShot =
+        run(
+            "run",
+            "-i",
+            csv.toString(),
+            "-o",
+            dir.resolve("csv").toString(),
+            "--content-type",
+            "text/csv",
+            "--task",
+            "zero-shot-classification");
+    assertEquals(2, csvZeroShot.code(), csvZeroShot.err());
+    assertTrue(
+        csvZeroShot.err().contains("text/csv cannot carry zero-shot-classification's inputs"),
+        csvZeroShot.err());
     CliRun badModel =
         run(
             "run",

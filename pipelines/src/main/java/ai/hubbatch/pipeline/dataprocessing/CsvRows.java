@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * RFC 4180 CSV, the one CSV codec of hubbatch (jackson-dataformat-csv): rows as SageMaker's data
@@ -28,7 +29,16 @@ public final class CsvRows {
   private static final CsvMapper CSV = new CsvMapper();
   private static final CsvSchema ROW = CsvSchema.emptySchema().withLineSeparator("");
 
+  /** Tasks whose inputs a CSV row cannot hold; the toolkit refuses CSV for them. */
+  private static final Set<String> NO_CSV_TASKS =
+      Set.of("zero-shot-classification", "table-question-answering");
+
   private CsvRows() {}
+
+  /** Whether CSV rows can be the task's inputs: the toolkit refuses them for some tasks. */
+  public static boolean takes(String task) {
+    return !NO_CSV_TASKS.contains(task);
+  }
 
   /**
    * Every row of a CSV text. Empty lines are no rows, as for Python's {@code csv.DictReader} (and
