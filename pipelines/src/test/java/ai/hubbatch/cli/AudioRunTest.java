@@ -125,7 +125,11 @@ class AudioRunTest {
     Path in = Files.createDirectories(dir.resolve("in"));
     List<String> bad =
         List.of(
-            "empty.wav", "truncated.flac", "garbage-frame.mp3", "lying-header.wav", "not-audio.json");
+            "empty.wav",
+            "truncated.flac",
+            "garbage-frame.mp3",
+            "lying-header.wav",
+            "not-audio.json");
     for (String name : bad) {
       Files.copy(BAD.resolve(name), in.resolve(name));
     }
