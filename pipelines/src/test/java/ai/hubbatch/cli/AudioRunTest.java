@@ -195,4 +195,24 @@ class AudioRunTest {
     assertEquals(2, error.get("line").asInt());
     assertTrue(error.get("reason").asText().contains("is a URL"), error.toString());
   }
+
+  @Test
+  void aFolderOfRecordingsGetsOneWhisperTranscriptPerFile() throws Exception {
+    Path out = dir.resolve("out");
+    CliRun run =
+        run(
+            "automatic-speech-recognition",
+            "tiny-whisper",
+            SAMPLES,
+            out,
+            "--content-type",
+            "audio/x-audio");
+    assertEquals(0, run.code(), run.err());
+    for (String clip : clips()) {
+      List<String> lines = Files.readAllLines(out.resolve(clip + ".out"));
+      assertEquals(1, lines.size(), clip);
+      assertTrue(Json.MAPPER.readTree(lines.get(0)).has("text"), clip);
+    }
+    assertEquals("", Files.readString(out.resolve("_errors.jsonl")));
+  }
 }
