@@ -280,19 +280,26 @@ final class AudioStage implements Stage<Recording, Heard> {
         samples.add(piece.chunk().samples());
         real += piece.chunk().samples().length;
       }
-      Wav2Vec2FeatureExtractor.Batch batch = extractor.batch(samples);
       int n = pieces.size();
-      int width = batch.inputValues()[0].length;
-      float[] values = new float[n * width];
-      long[] mask = new long[n * width];
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(batch.inputValues()[r], 0, values, r * width, width);
-        System.arraycopy(batch.attentionMask()[r], 0, mask, r * width, width);
-      }
+      int width = samples.stream().mapToInt(w -> w.length).max().orElse(0);
       Map<String, HostTensor> feed = new LinkedHashMap<>();
-      feed.put(INPUT_VALUES, HostTensor.ofFloats(values, n, width));
       if (padded()) {
+        Wav2Vec2FeatureExtractor.Batch batch = extractor.batch(samples);
+        float[] values = new float[n * width];
+        long[] mask = new long[n * width];
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(batch.inputValues()[r], 0, values, r * width, width);
+          System.arraycopy(batch.attentionMask()[r], 0, mask, r * width, width);
+        }
+        feed.put(INPUT_VALUES, HostTensor.ofFloats(values, n, width));
         feed.put(ATTENTION_MASK, HostTensor.ofLongs(mask, n, width));
+      } else {
+        // windows of one length: nothing to pad, no mask, one row copy per window
+        float[] values = new float[n * width];
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(extractor.inputValues(samples.get(r)), 0, values, r * width, width);
+        }
+        feed.put(INPUT_VALUES, HostTensor.ofFloats(values, n, width));
       }
       long start = System.nanoTime();
       Tensor logits;
