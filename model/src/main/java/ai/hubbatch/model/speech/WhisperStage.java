@@ -37,8 +37,9 @@ import java.util.Map;
  * ever in memory. A language left to the model is detected first from the first window, with one
  * generated token limited to the language tokens.
  *
- * <p>The output per recording is its token sequence as the pipeline decodes it: the prompt, then
- * every window's tokens, then end of text.
+ * <p>Recordings are transcribed in waves of twice the decoding slots, each holding one window's
+ * samples while it is read. The output per recording is its token sequence as the pipeline decodes
+ * it: the prompt, then every window's tokens, then end of text.
  */
 final class WhisperStage implements Stage<WhisperRecording, long[]> {
 
@@ -52,6 +53,7 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
   private final AudioDecoder decoder;
   private final long endOfText;
   private final int encoderPositions;
+  private final int decoderPositions;
 
   WhisperStage(
       GenerationStage generation,
@@ -60,7 +62,8 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
       WhisperLogitsRules rules,
       WhisperLongForm longForm,
       long endOfText,
-      int encoderPositions) {
+      int encoderPositions,
+      int decoderPositions) {
     this.generation = generation;
     this.extractor = extractor;
     this.prompt = prompt;
@@ -69,6 +72,7 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
     this.decoder = AudioDecoder.at(extractor.samplingRate());
     this.endOfText = endOfText;
     this.encoderPositions = encoderPositions;
+    this.decoderPositions = decoderPositions;
   }
 
   WhisperPrompt prompt() {
@@ -101,6 +105,22 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
     return generation.defaultLimits();
   }
 
+  /**
+   * A few waves' worth of recordings: each recording waiting in a runner holds its encoded bytes,
+   * and each one being transcribed a window of samples.
+   */
+  @Override
+  public long gatherCost(BatchLimits limits) {
+    return WAVES_GATHERED * wave(limits) * (long) (decoderPositions + encoderPositions);
+  }
+
+  /** Recordings transcribed together: twice the decoding slots, so slots refill as rows end. */
+  private static int wave(BatchLimits limits) {
+    return Math.max(1, 2 * limits.maxItems());
+  }
+
+  private static final int WAVES_GATHERED = 2;
+
   @Override
   public StageRunner<WhisperRecording, long[]> open(
       BatchLimits limits, InferenceListener listener) {
@@ -108,7 +128,26 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
     return new StageRunner<>() {
       @Override
       public void run(List<WhisperRecording> inputs, StageResults<long[]> results) {
-        new Run(runner, results).run(inputs);
+        // in waves, so the windows in memory are bounded by the slots, not by the inputs
+        int wave = wave(limits);
+        for (int from = 0; from < inputs.size(); from += wave) {
+          int offset = from;
+          List<WhisperRecording> part = inputs.subList(from, Math.min(inputs.size(), from + wave));
+          new Run(
+                  runner,
+                  new StageResults<>() {
+                    @Override
+                    public void deliver(int index, long[] output) {
+                      results.deliver(offset + index, output);
+                    }
+
+                    @Override
+                    public void fail(int index, String reason) {
+                      results.fail(offset + index, reason);
+                    }
+                  })
+              .run(part);
+        }
       }
 
       @Override

@@ -104,7 +104,8 @@ final class WhisperTask extends AudioTask<WhisperRecording, long[], WhisperTask.
             WhisperLogitsRules.fromConfig(generation),
             WhisperLongForm.load(folder),
             eos,
-            folder.config().path("max_source_positions").asInt(1500));
+            folder.config().path("max_source_positions").asInt(1500),
+            folder.config().path("max_target_positions").asInt(448));
     return new WhisperTask(whisper, WhisperDecoding.load(folder, tokenizer::decode), base);
   }
 
