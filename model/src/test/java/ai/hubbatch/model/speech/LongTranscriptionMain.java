@@ -1,7 +1,6 @@
 package ai.hubbatch.model.speech;
 
 import ai.hubbatch.model.TinyModels;
-import ai.hubbatch.model.batch.BatchLimits;
 import ai.hubbatch.model.batch.InferenceListener;
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.inference.BatchPredictor;
@@ -32,10 +31,5 @@ public final class LongTranscriptionMain {
               ? "ok " + outcome.response().get("text").asText().length()
               : "failed " + outcome.error());
     }
-  }
-
-  /** The limits the main runs under, for the test's arithmetic. */
-  static BatchLimits limits() {
-    return AudioBudgets.forCpu();
   }
 }
