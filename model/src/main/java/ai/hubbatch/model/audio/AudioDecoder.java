@@ -1,5 +1,6 @@
 package ai.hubbatch.model.audio;
 
+import ai.hubbatch.model.source.CacheFolders;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,15 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 public final class AudioDecoder {
 
+  /** JavaCPP's property for where it unpacks native libraries. */
+  static final String JAVACPP_CACHE_DIR = "org.bytedeco.javacpp.cachedir";
+
   static {
+    // JavaCPP unpacks FFmpeg's libraries on first use: under hubbatch's cache, next to the other
+    // natives, unless the JVM was told where (-Dorg.bytedeco.javacpp.cachedir=...).
+    if (System.getProperty(JAVACPP_CACHE_DIR) == null) {
+      System.setProperty(JAVACPP_CACHE_DIR, CacheFolders.hubbatch().resolve("javacpp").toString());
+    }
     // Errors reach the caller as exceptions; FFmpeg's own log would repeat them on stderr.
     avutil.av_log_set_level(avutil.AV_LOG_QUIET);
   }

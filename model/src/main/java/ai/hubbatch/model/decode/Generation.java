@@ -50,7 +50,11 @@ final class Generation {
       for (int k = 0; k < sequences.length; k++) {
         sequences[k] =
             new Continuation(
-                input.config(), prompt, TokenSampler.of(input.config(), input.seed(), k), decoder);
+                input.config(),
+                prompt,
+                TokenSampler.of(input.config(), input.seed(), k),
+                decoder,
+                input.hook());
       }
     }
     this.live = new int[0];

@@ -2,6 +2,7 @@ package ai.hubbatch.model.decode;
 
 import ai.hubbatch.model.engine.HostTensor;
 import ai.hubbatch.model.generate.GenerationConfig;
+import ai.hubbatch.model.generate.LogitsHook;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,13 +19,16 @@ import java.util.Objects;
  * @param seed the seed sampling draws from (the request's, or one drawn when it gave none), so a
  *     retried prompt draws the same tokens
  * @param notice what to report about the prompt (it was truncated), or null
+ * @param hook a model family's rule over each step's logits (Whisper's), or null; greedy and
+ *     sampled generation only
  */
 public record GenerationInput(
     int[] prompt,
     Map<String, HostTensor> encoderInputs,
     GenerationConfig config,
     long seed,
-    String notice) {
+    String notice,
+    LogitsHook hook) {
 
   public GenerationInput {
     if (prompt.length == 0) {
@@ -33,6 +37,19 @@ public record GenerationInput(
     prompt = prompt.clone();
     encoderInputs = Map.copyOf(encoderInputs);
     Objects.requireNonNull(config, "config");
+    if (hook != null && config.numBeams() > 1) {
+      throw new IllegalArgumentException("A logits hook serves greedy and sampled generation only");
+    }
+  }
+
+  /** A prompt without a logits hook. */
+  public GenerationInput(
+      int[] prompt,
+      Map<String, HostTensor> encoderInputs,
+      GenerationConfig config,
+      long seed,
+      String notice) {
+    this(prompt, encoderInputs, config, seed, notice, null);
   }
 
   /** A decoder-only model's prompt. */

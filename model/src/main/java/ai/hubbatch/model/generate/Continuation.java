@@ -19,6 +19,7 @@ import java.util.Arrays;
 public final class Continuation {
 
   private final LogitsProcessor processor;
+  private final LogitsHook hook;
   private final TokenSampler sampler;
   private final StopStrings stopStrings;
   private final TokenDecoder decoder;
@@ -38,6 +39,21 @@ public final class Continuation {
    */
   public Continuation(
       GenerationConfig config, int[] prompt, TokenSampler sampler, TokenDecoder decoder) {
+    this(config, prompt, sampler, decoder, null);
+  }
+
+  /**
+   * A sequence whose logits also go through a model family's {@code hook} (after the processors).
+   *
+   * @param hook the family's rule, or null
+   */
+  public Continuation(
+      GenerationConfig config,
+      int[] prompt,
+      TokenSampler sampler,
+      TokenDecoder decoder,
+      LogitsHook hook) {
+    this.hook = hook;
     this.promptLength = prompt.length;
     this.maxLength = config.maxLength(prompt.length);
     config.maxNewTokens(prompt.length); // refuses a max_length that leaves no room
@@ -65,6 +81,9 @@ public final class Continuation {
       throw new IllegalStateException("the sequence is finished (" + finished + ")");
     }
     processor.apply(sequence, length, logits);
+    if (hook != null) {
+      hook.apply(sequence, length, logits);
+    }
     int token = sampler.next(logits);
     sequence[length++] = token;
     if (contains(eos, token)) {

@@ -4,6 +4,7 @@ import ai.hubbatch.model.config.ConfigurationException;
 import ai.hubbatch.model.source.ModelFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,21 @@ public final class TaskInference {
     SUFFIXES.put("ForSpeechSeq2Seq", "automatic-speech-recognition");
     SUFFIXES.put("ForCTC", "automatic-speech-recognition");
     SUFFIXES.put("ForAudioClassification", "audio-classification");
+    // transformers' audio classifiers named as sequence classifiers: their input is samples
+    for (String audio :
+        List.of(
+            "Wav2Vec2",
+            "Wav2Vec2Conformer",
+            "Wav2Vec2Bert",
+            "Hubert",
+            "WavLM",
+            "Data2VecAudio",
+            "UniSpeech",
+            "UniSpeechSat",
+            "SEW",
+            "SEWD")) {
+      SUFFIXES.put(audio + "ForSequenceClassification", "audio-classification");
+    }
     SUFFIXES.put("ForImageClassification", "image-classification");
     SUFFIXES.put("ForImageClassificationWithTeacher", "image-classification");
     SUFFIXES.put("ForObjectDetection", "object-detection");
