@@ -101,6 +101,9 @@ final class OrtNetwork implements Network {
    * Whether this ONNX Runtime build has the CUDA provider, so {@code auto} and {@code gpu} use it.
    */
   static boolean cudaAvailable() {
+    // Asking loads ONNX Runtime: its libraries must come from hubbatch's cache (DjlRuntime), not
+    // from a temporary folder that a killed job leaves behind.
+    DjlRuntime.configure();
     return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
   }
 
