@@ -1,6 +1,7 @@
 package ai.hubbatch.model.speech;
 
 import ai.hubbatch.model.codec.InferenceRequest;
+import ai.hubbatch.model.codec.MediaInputs;
 import ai.hubbatch.model.stage.Stage;
 import ai.hubbatch.model.task.Parameters;
 import ai.hubbatch.model.task.Prepared;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the audio tasks share: a request's recordings ({@link AudioInputs}) go to the stage as
+ * What the audio tasks share: a request's recordings ({@link MediaInputs}) go to the stage as
  * encoded bytes, decoded there window by window, so preparing a request costs nothing however long
  * its recording; each recording's output becomes one answer, and a list of recordings gets a list
  * of answers, as the pipelines answer a list.
@@ -55,9 +56,9 @@ abstract class AudioTask<I, O, P> implements Task<I, O, AudioTask.State<P>> {
   @Override
   public Prepared<I, State<P>> prepare(InferenceRequest request) {
     P parameters = parameters(Parameters.of(request.parameters(), name, accepted));
-    AudioInputs recordings = AudioInputs.read(request.inputs(), name);
-    List<I> inputs = new ArrayList<>(recordings.recordings().size());
-    for (byte[] bytes : recordings.recordings()) {
+    MediaInputs recordings = MediaInputs.read(request.inputs(), name, MediaInputs.Kind.RECORDING);
+    List<I> inputs = new ArrayList<>(recordings.items().size());
+    for (byte[] bytes : recordings.items()) {
       inputs.add(input(bytes, parameters));
     }
     return new Prepared<>(inputs, new State<>(recordings.list(), parameters));

@@ -2,6 +2,7 @@ package ai.hubbatch.model.vision;
 
 import ai.hubbatch.model.codec.InferenceRequest;
 import ai.hubbatch.model.codec.InvalidRequestException;
+import ai.hubbatch.model.codec.MediaInputs;
 import ai.hubbatch.model.image.ImageDecoder;
 import ai.hubbatch.model.image.ImageProcessor;
 import ai.hubbatch.model.image.InvalidImageException;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the vision tasks share: a request's images ({@link ImageInputs}) are decoded as Pillow
+ * What the vision tasks share: a request's images ({@link MediaInputs}) are decoded as Pillow
  * decodes them and processed by the model's image processor in {@link #prepare}, on the calling
  * thread, so requests are decoded in parallel where they are prepared in parallel; each image's
  * outputs become one answer, and a list of images gets a list of answers, as the pipelines answer a
@@ -79,11 +80,11 @@ abstract class ImageTask<P> implements Task<ImageInput, BatchRow, ImageTask.Stat
   @Override
   public Prepared<ImageInput, State<P>> prepare(InferenceRequest request) {
     P parameters = parameters(Parameters.of(request.parameters(), name, accepted));
-    ImageInputs images = ImageInputs.read(request.inputs(), name);
-    List<ImageInput> inputs = new ArrayList<>(images.images().size());
-    List<Size> sizes = new ArrayList<>(images.images().size());
-    for (int i = 0; i < images.images().size(); i++) {
-      ProcessedImage image = process(images.images().get(i), images.list() ? i : -1);
+    MediaInputs images = MediaInputs.read(request.inputs(), name, MediaInputs.Kind.IMAGE);
+    List<ImageInput> inputs = new ArrayList<>(images.items().size());
+    List<Size> sizes = new ArrayList<>(images.items().size());
+    for (int i = 0; i < images.items().size(); i++) {
+      ProcessedImage image = process(images.items().get(i), images.list() ? i : -1);
       inputs.add(input(image, parameters));
       sizes.add(new Size(image.originalHeight(), image.originalWidth()));
     }
