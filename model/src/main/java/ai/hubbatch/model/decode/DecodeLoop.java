@@ -91,7 +91,7 @@ final class DecodeLoop {
     // prompts of similar length share prefills and batches with little padding.
     sorted.sort(
         Comparator.comparing((Pending p) -> stage.batchKey(p.input()))
-            .thenComparingInt(p -> p.input().promptLength() + p.input().encoderLength()));
+            .thenComparingInt(p -> p.input().promptLength() + p.input().encoderPositions()));
     waiting.addAll(sorted);
     try {
       while (!waiting.isEmpty() || !running.isEmpty()) {
@@ -126,7 +126,7 @@ final class DecodeLoop {
       if (!stage.batchKey(next.input()).equals(key)) {
         break;
       }
-      int length = next.input().promptLength() + next.input().encoderLength();
+      int length = next.input().promptLength() + next.input().encoderPositions();
       boolean first = taken.isEmpty() && running.isEmpty();
       if (!first
           && (next.input().rows() > free

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param encoderInputs the encoder's inputs by name, each with a batch dimension of 1 ({@code
  *     input_ids} and {@code attention_mask} for text, {@code input_features} for speech); empty for
  *     a decoder-only model
+ * @param encoderPositions the positions of the encoder's output, which cross-attention keeps in the
+ *     cache and the encoder computes over: a text's token count, Whisper's 1,500 frames for its
+ *     3,000 feature frames; 0 for a decoder-only model
  * @param config the generation's parameters, validated
  * @param seed the seed sampling draws from (the request's, or one drawn when it gave none), so a
  *     retried prompt draws the same tokens
@@ -25,6 +28,7 @@ import java.util.Objects;
 public record GenerationInput(
     int[] prompt,
     Map<String, HostTensor> encoderInputs,
+    int encoderPositions,
     GenerationConfig config,
     long seed,
     String notice,
@@ -42,14 +46,24 @@ public record GenerationInput(
     }
   }
 
-  /** A prompt without a logits hook. */
+  /**
+   * A prompt without a logits hook whose encoder reads tokens: its encoder positions are its
+   * inputs' second dimension (their length).
+   */
   public GenerationInput(
       int[] prompt,
       Map<String, HostTensor> encoderInputs,
       GenerationConfig config,
       long seed,
       String notice) {
-    this(prompt, encoderInputs, config, seed, notice, null);
+    this(prompt, encoderInputs, tokenLength(encoderInputs), config, seed, notice, null);
+  }
+
+  private static int tokenLength(Map<String, HostTensor> encoderInputs) {
+    return encoderInputs.values().stream()
+        .mapToInt(t -> t.shape().length > 1 ? (int) t.shape()[1] : 0)
+        .max()
+        .orElse(0);
   }
 
   /** A decoder-only model's prompt. */
@@ -75,20 +89,12 @@ public record GenerationInput(
     return config.doSample() ? config.numReturnSequences() : 1;
   }
 
-  /** The encoder's input length (its inputs' second dimension), 0 without an encoder. */
-  public int encoderLength() {
-    return encoderInputs.values().stream()
-        .mapToInt(t -> t.shape().length > 1 ? (int) t.shape()[1] : 0)
-        .max()
-        .orElse(0);
-  }
-
   /**
    * The cache positions it may hold per row at most: the decoder's longest sequence and, for an
    * encoder-decoder, the encoder positions its cross-attention keeps.
    */
   public long reservation() {
-    return (long) config.maxLength(prompt.length) + encoderLength();
+    return (long) config.maxLength(prompt.length) + encoderPositions;
   }
 
   @Override

@@ -244,6 +244,7 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
               new GenerationInput(
                   new int[] {(int) start},
                   Map.of(INPUT_FEATURES, featureTensor(features)),
+                  encoderPositions,
                   input.config().withMaxNewTokens(1).validated(),
                   0,
                   null,
@@ -300,6 +301,7 @@ final class WhisperStage implements Stage<WhisperRecording, long[]> {
             new GenerationInput(
                 Arrays.stream(start).mapToInt(t -> (int) t).toArray(),
                 Map.of(INPUT_FEATURES, featureTensor(features)),
+                encoderPositions,
                 recording.input.config(),
                 0,
                 null,
