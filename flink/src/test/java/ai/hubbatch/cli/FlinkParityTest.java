@@ -2,7 +2,10 @@ package ai.hubbatch.cli;
 
 import java.util.List;
 
-/** {@code hubbatch run --runner FlinkRunner} on an embedded Flink writes what the DirectRunner writes. */
+/**
+ * {@code hubbatch run --runner FlinkRunner} on an embedded Flink writes what the DirectRunner
+ * writes.
+ */
 class FlinkParityTest extends DirectRunnerParity {
 
   @Override
